@@ -1,12 +1,15 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 
 namespace SilentCert.Domain;
 
 /// <summary>One positive record as the rules see it: where it came from, when it was observed and how strong it is.</summary>
 public sealed record Observation(string Source, string SourceRecordId, DateTimeOffset ObservedAt, Strength Strength)
 {
+    [JsonIgnore]
     public DateOnly ObservedOn => ChinaTime.DateOf(ObservedAt);
 
+    [JsonIgnore]
     public string Cause => $"{Source}:{SourceRecordId}";
 
     /// <summary>Rule 5: enrolment is an in-person act that certifies as strong evidence on the enrolment date.</summary>
@@ -91,6 +94,7 @@ public sealed record Beneficiary(
     ImmutableArray<HistoryEntry> History)
 {
     /// <summary>The most recent certification, strong before weak on the same instant.</summary>
+    [JsonIgnore]
     public Observation? LastCertification =>
         (LatestStrong, LatestWeak) switch
         {

@@ -1,0 +1,116 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace SilentCert.Data;
+
+/// <summary>A validated record on its way into the log, already keyed by person.</summary>
+public sealed record EvidenceRow(
+    string Source,
+    string SourceRecordId,
+    string PersonKey,
+    DateTimeOffset ObservedAt,
+    string? Region,
+    DateOnly? DeathDate,
+    bool Negative);
+
+/// <summary>A row of the log as a grain reads it back.</summary>
+public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt, bool Negative);
+
+/// <summary>
+/// The evidence log: the source of truth for evidence (ARCHITECTURE.md decision 6). Unique on (source, source record id),
+/// so a record sent twice is stored once.
+/// </summary>
+public sealed class EvidenceLog(NpgsqlDataSource dataSource)
+{
+    /// <summary>
+    /// Stores the records that are new and returns, for each input position, the log sequence number it was stored
+    /// under, or null when the record was already there (a duplicate, also within the same call).
+    /// </summary>
+    public async Task<long?[]> AppendAsync(IReadOnlyList<EvidenceRow> rows, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var result = new long?[rows.Count];
+        if (rows.Count == 0) return result;
+        await using var command = dataSource.CreateCommand("""
+            insert into evidence_log (source, source_record_id, person_key, observed_at, region, death_date, negative, received_at)
+            select t.source, t.record, t.person, t.observed, t.region, t.death, t.negative, $8
+            from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::date[], $7::boolean[])
+                 with ordinality as t(source, record, person, observed, region, death, negative, position)
+            order by t.position
+            on conflict (source, source_record_id) do nothing
+            returning seq, source, source_record_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Source).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.SourceRecordId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.PersonKey).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ObservedAt.ToUniversalTime()).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (object?)r.Region ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Negative).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.ToUniversalTime() });
+
+        var stored = new Dictionary<(string, string), long>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stored[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+            }
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            // The first position of a record inside one call is the stored one; a repeat is a duplicate.
+            if (stored.Remove((rows[i].Source, rows[i].SourceRecordId), out var seq))
+            {
+                result[i] = seq;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>This person's positive records that no grain has marked applied yet, in log order. (Negative records wait for verification cases.)</summary>
+    public async Task<IReadOnlyList<LoggedEvidence>> UnappliedAsync(string personKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select seq, source, source_record_id, observed_at, negative
+            from evidence_log where person_key = $1 and not applied and not negative order by seq
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = personKey });
+        var rows = new List<LoggedEvidence>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4)));
+        }
+        return rows;
+    }
+
+    /// <summary>Marks records applied once the decisions they led to are persisted.</summary>
+    public async Task MarkAppliedAsync(string personKey, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
+    {
+        if (seqs.Count == 0) return;
+        await using var command = dataSource.CreateCommand(
+            "update evidence_log set applied = true where person_key = $1 and seq = any($2) and not applied");
+        command.Parameters.Add(new NpgsqlParameter { Value = personKey });
+        command.Parameters.Add(new NpgsqlParameter { Value = seqs.ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>People with positive records received before <paramref name="receivedBefore"/> that no grain has applied.</summary>
+    public async Task<IReadOnlyList<string>> PeopleWithUnappliedAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select distinct person_key from evidence_log
+            where not applied and not negative and received_at < $1 limit $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = receivedBefore.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,158 @@
+using Npgsql;
+
+namespace SilentCert.Data;
+
+/// <summary>What a grain publishes about its person after each decision. <see cref="Version"/> grows with every decision.</summary>
+public sealed record BeneficiarySnapshot(
+    string PersonKey,
+    string Region,
+    string Status,
+    DateTimeOffset? NextActionAt,
+    DateOnly? LastCertifiedOn,
+    string? LastCertificationSource,
+    int Version,
+    IReadOnlyList<EnrolmentSnapshot> Enrolments);
+
+public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth);
+
+/// <summary>A message the outbox is to deliver; <see cref="IdempotencyKey"/> is unique per person.</summary>
+public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt);
+
+public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
+
+/// <summary>
+/// The read model (ARCHITECTURE.md decision 5): lists, sweeps and totals come from here, never from grains. Every write
+/// is idempotent and ordered by version, so a grain may republish at any time and the rows converge.
+/// </summary>
+public sealed class ReadModel(NpgsqlDataSource dataSource)
+{
+    /// <summary>Writes the person's rows and their new outbox messages in one transaction.</summary>
+    public async Task PublishAsync(BeneficiarySnapshot snapshot, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+
+        var person = new NpgsqlBatchCommand("""
+            insert into beneficiary (person_key, region, status, next_action_at, last_certified_on, last_certification_source, version, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            on conflict (person_key) do update set
+              region = excluded.region, status = excluded.status, next_action_at = excluded.next_action_at,
+              last_certified_on = excluded.last_certified_on, last_certification_source = excluded.last_certification_source,
+              version = excluded.version, updated_at = excluded.updated_at
+            where beneficiary.version <= excluded.version
+            """);
+        Add(person, snapshot.PersonKey, snapshot.Region, snapshot.Status, snapshot.NextActionAt?.ToUniversalTime(),
+            snapshot.LastCertifiedOn, snapshot.LastCertificationSource, snapshot.Version, now.ToUniversalTime());
+        batch.BatchCommands.Add(person);
+
+        var enrolments = new NpgsqlBatchCommand("""
+            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, version)
+            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, $3
+            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[])
+                 as t(programme, status, deadline, suspended, amount, start_month)
+            on conflict (person_key, programme) do update set
+              region = excluded.region, status = excluded.status, deadline = excluded.deadline,
+              suspended_from = excluded.suspended_from, monthly_amount = excluded.monthly_amount,
+              start_month = excluded.start_month, version = excluded.version
+            where enrolment_status.version <= excluded.version
+            """);
+        var e = snapshot.Enrolments;
+        Add(enrolments, snapshot.PersonKey, snapshot.Region, snapshot.Version,
+            e.Select(x => x.Programme).ToArray(), e.Select(x => x.Status).ToArray(), e.Select(x => x.Deadline).ToArray(),
+            e.Select(x => x.SuspendedFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
+            e.Select(x => x.MonthlyAmount).ToArray(), e.Select(x => x.StartMonth).ToArray());
+        enrolments.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
+        batch.BatchCommands.Add(enrolments);
+
+        if (messages.Count > 0)
+        {
+            var outbox = new NpgsqlBatchCommand("""
+                insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at)
+                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created
+                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[])
+                     as t(key, kind, days, deadline, programmes, created)
+                on conflict (person_key, idempotency_key) do nothing
+                """);
+            Add(outbox, snapshot.PersonKey, snapshot.Region,
+                messages.Select(m => m.IdempotencyKey).ToArray(), messages.Select(m => m.Kind).ToArray(),
+                messages.Select(m => m.DaysBefore is int d ? (object)d : DBNull.Value).ToArray(),
+                messages.Select(m => m.Deadline is DateOnly d ? (object)d : DBNull.Value).ToArray(),
+                messages.Select(m => string.Join(',', m.Programmes)).ToArray(),
+                messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray());
+            outbox.Parameters[4].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer;
+            outbox.Parameters[5].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
+            batch.BatchCommands.Add(outbox);
+        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Which of these keys belong to enrolled people.</summary>
+    public async Task<HashSet<string>> EnrolledAmongAsync(IReadOnlyCollection<string> personKeys, CancellationToken cancellationToken = default)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (personKeys.Count == 0) return found;
+        await using var command = dataSource.CreateCommand("select person_key from beneficiary where person_key = any($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = personKeys.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add(reader.GetString(0));
+        }
+        return found;
+    }
+
+    /// <summary>People with an action due at or before <paramref name="upTo"/>, earliest first.</summary>
+    public async Task<IReadOnlyList<string>> DueAsync(DateTimeOffset upTo, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select person_key from beneficiary where next_action_at <= $1 order by next_action_at, person_key limit $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = upTo.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            keys.Add(reader.GetString(0));
+        }
+        return keys;
+    }
+
+    public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(string personKey, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select kind, days_before, deadline, programmes, created_at, delivered_at
+            from notification_outbox where person_key = $1 order by created_at, id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = personKey });
+        var rows = new List<NotificationRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new NotificationRow(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2),
+                reader.GetFieldValue<string[]>(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>Whether the database answers at all: the readiness probe.</summary>
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("select 1");
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static void Add(NpgsqlBatchCommand command, params object?[] values)
+    {
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+    }
+}

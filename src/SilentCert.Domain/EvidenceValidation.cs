@@ -1,0 +1,119 @@
+using System.Globalization;
+
+namespace SilentCert.Domain;
+
+/// <summary>One evidence record as it arrives (API body or exchange file), every field still unchecked text.</summary>
+public sealed record EvidenceInput(string? Source, string? SourceRecordId, string? IdNumber, string? ObservedAt, string? Region, string? DeathDate);
+
+/// <summary>A record that passed validation.</summary>
+public sealed record ValidEvidence(SourceDefinition Source, string SourceRecordId, IdNumber IdNumber, DateTimeOffset ObservedAt, string? Region, DateOnly? DeathDate)
+{
+    public Observation? ToObservation() =>
+        Source.Kind == EvidenceKind.Positive ? new Observation(Source.Code, SourceRecordId, ObservedAt, Source.Strength!.Value) : null;
+}
+
+/// <summary>What is wrong with one field, in words a data clerk can act on.</summary>
+public sealed record FieldError(string Field, string Message)
+{
+    public override string ToString() => $"{Field}: {Message}";
+}
+
+/// <summary>The one set of checks every evidence record passes, whichever way it arrives.</summary>
+public static class EvidenceValidation
+{
+    public const int MaxSourceRecordIdLength = 128;
+
+    /// <summary>How far in the future an observation may lie before it is refused: clocks disagree a little.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    public static bool TryValidate(EvidenceInput input, SourceCatalogue catalogue, DateTimeOffset now, out ValidEvidence? valid, out FieldError? error)
+    {
+        valid = null;
+        if (string.IsNullOrWhiteSpace(input.Source))
+        {
+            error = new("source", "is required: the code of the source that produced the record, e.g. travel-realname.");
+            return false;
+        }
+        if (!catalogue.TryGet(input.Source, out var source) || source.Code == SourceCatalogue.EnrolmentSource)
+        {
+            error = new("source", $"'{Truncate(input.Source)}' is not in the source catalogue; use one of: {string.Join(", ", catalogue.All.Where(s => s.Code != SourceCatalogue.EnrolmentSource).Select(s => s.Code).Order(StringComparer.Ordinal))}.");
+            return false;
+        }
+        if (string.IsNullOrWhiteSpace(input.SourceRecordId) || input.SourceRecordId.Length > MaxSourceRecordIdLength)
+        {
+            error = new("sourceRecordId", $"is required: the source's own identifier of the record, at most {MaxSourceRecordIdLength} characters.");
+            return false;
+        }
+        if (!Domain.IdNumber.TryParse(input.IdNumber, out var idNumber, out var idError))
+        {
+            error = new("idNumber", idError!);
+            return false;
+        }
+        if (!Instants.TryParse(input.ObservedAt, out var observedAt))
+        {
+            error = new("observedAt", "is required: an ISO-8601 instant with its offset, e.g. 2026-03-15T08:00:00+08:00.");
+            return false;
+        }
+        if (observedAt > now + ClockSkew)
+        {
+            error = new("observedAt", $"lies in the future (after {ChinaTime.ToLocal(now):yyyy-MM-ddTHH:mm:sszzz}); send a record only once the event has happened.");
+            return false;
+        }
+        if (input.Region is not null && !IsRegion(input.Region))
+        {
+            error = new("region", "must be a 6-digit division code, e.g. 340102.");
+            return false;
+        }
+        DateOnly? deathDate = null;
+        if (input.DeathDate is not null)
+        {
+            if (source.Kind != EvidenceKind.Negative)
+            {
+                error = new("deathDate", $"belongs only to death and deregistration records; source '{source.Code}' is positive evidence.");
+                return false;
+            }
+            if (!Dates.TryParse(input.DeathDate, out var date) || date > ChinaTime.DateOf(observedAt) || date < idNumber!.BirthDate)
+            {
+                error = new("deathDate", "must be a date yyyy-MM-dd between the birth date and the observation date.");
+                return false;
+            }
+            deathDate = date;
+        }
+        valid = new ValidEvidence(source, input.SourceRecordId, idNumber!, observedAt, input.Region, deathDate);
+        error = null;
+        return true;
+    }
+
+    public static bool IsRegion(string? text) => text is { Length: 6 } && text.All(char.IsAsciiDigit);
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}
+
+/// <summary>Parsing of the API's date and instant formats.</summary>
+public static class Dates
+{
+    public static bool TryParse(string? text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+}
+
+public static class Instants
+{
+    private static readonly string[] Formats =
+    [
+        "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK",
+    ];
+
+    /// <summary>An ISO-8601 instant that states its offset (Z or ±hh:mm); one without an offset is ambiguous and refused.</summary>
+    public static bool TryParse(string? text, out DateTimeOffset instant)
+    {
+        instant = default;
+        if (string.IsNullOrWhiteSpace(text) || !(text.EndsWith('Z') || HasOffset(text)))
+        {
+            return false;
+        }
+        return DateTimeOffset.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out instant);
+    }
+
+    private static bool HasOffset(string text) =>
+        text.Length > 6 && (text[^6] == '+' || text[^6] == '-') && text[^3] == ':';
+}

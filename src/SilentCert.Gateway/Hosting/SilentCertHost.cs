@@ -1,0 +1,186 @@
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
+using SilentCert.Gateway.Apis;
+using SilentCert.Data;
+using SilentCert.Domain;
+using SilentCert.Grains;
+
+namespace SilentCert.Gateway.Hosting;
+
+/// <summary>Wires one SilentCert node: silo, gateway API, dashboard and health, all in one host.</summary>
+public static class SilentCertHost
+{
+    private const string Invariant = "Npgsql";
+
+    public static WebApplicationBuilder AddSilentCert(this WebApplicationBuilder builder)
+    {
+        AddClusterConfig(builder.Configuration);
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+
+        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section);
+        services.AddOptions<PseudonymOptions>().BindConfiguration(PseudonymOptions.Section);
+        services.AddOptions<PendingEvidenceSweep.Options>().BindConfiguration(PendingEvidenceSweep.Options.Section);
+
+        services.AddSingleton(_ => configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() is { } p ? p.ToPolicy() : CertificationPolicy.Default);
+        services.AddSingleton(_ => CatalogueSettings.ToCatalogue(configuration.GetSection("Sources").Get<Dictionary<string, SourceSettings>>() ?? []));
+        services.AddSingleton<IReadOnlyList<ProgrammeDefinition>>(_ => CatalogueSettings.ToProgrammes(configuration.GetSection("Programmes").Get<Dictionary<string, ProgrammeSettings>>() ?? []));
+        services.AddSingleton(sp => new CertificationRules(sp.GetRequiredService<CertificationPolicy>(), sp.GetRequiredService<IReadOnlyList<ProgrammeDefinition>>()));
+        services.AddSingleton(sp => new Pseudonymizer(LoadPseudonymKey(sp.GetRequiredService<IOptions<PseudonymOptions>>().Value, builder.Environment.ContentRootPath)));
+
+        services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
+        services.AddSingleton<EvidenceLog>();
+        services.AddSingleton<ReadModel>();
+        services.AddSingleton<DueSweep>();
+
+        // The node's clock: system time, or a manual clock that only the clock endpoint moves.
+        services.AddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>
+        {
+            var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
+            return clock.IsManual
+                ? new ManualClock(clock.Start ?? throw new InvalidOperationException("Clock:Mode is Manual but Clock:Start is not set; give an instant such as 2026-01-01T00:00:00+08:00."))
+                : TimeProvider.System;
+        });
+
+        // Migrations run before the silo starts: hosted services start in the order they were added.
+        services.AddHostedService<DatabaseMigration>();
+        services.AddHostedService<PendingEvidenceSweep>();
+        builder.UseOrleans(silo => ConfigureSilo(silo, configuration));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-database", tags: ["ready"]);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
+        });
+        return builder;
+    }
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("Postgres") is { Length: > 0 } cs
+            ? cs
+            : throw new InvalidOperationException("ConnectionStrings:Postgres is not set: point the node at its PostgreSQL database (scripts/run.sh starts a private one when it is unset).");
+
+    private static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = configuration["Orleans:ClusterId"] ?? "silentcert";
+            o.ServiceId = configuration["Orleans:ServiceId"] ?? "silentcert";
+        });
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.SiloPort = configuration.GetValue("Orleans:SiloPort", EndpointOptions.DEFAULT_SILO_PORT);
+            o.GatewayPort = configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
+            o.AdvertisedIPAddress = IPAddress.Parse(configuration["Orleans:AdvertisedIPAddress"] ?? "127.0.0.1");
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = ConnectionString(configuration);
+        });
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = ConnectionString(configuration);
+        });
+        silo.AddAdoNetGrainStorage(BeneficiaryGrain.StorageName, o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = ConnectionString(configuration);
+        });
+        // State as plain System.Text.Json documents, not Newtonsoft payloads with $type (ARCHITECTURE.md decision 2).
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(BeneficiaryGrain.StorageName)
+            .Configure(o =>
+            {
+                var json = new SystemTextJsonGrainStorageSerializerOptions();
+                StateJson.Configure(json.JsonSerializerOptions);
+                o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(json));
+            });
+        // Orleans reminders read the node clock too, so a manual or fake clock also drives reminder due times.
+        silo.Services.AddKeyedSingleton<TimeProvider>(NodeClock.RemindersKey, (sp, _) => sp.GetRequiredKeyedService<TimeProvider>(NodeClock.Key));
+        silo.AddDashboard();
+    }
+
+    public static WebApplication MapSilentCert(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapSilentCertApi();
+        return app;
+    }
+
+    /// <summary>
+    /// Loads <c>cluster-config/</c>: the source catalogue, policy and programmes, then the topology's appsettings file.
+    /// They go beneath every other source, so environment variables and the command line override them.
+    /// </summary>
+    private static void AddClusterConfig(ConfigurationManager configuration)
+    {
+        var directory = configuration["SilentCert:ConfigDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : FindClusterConfig() ?? throw new InvalidOperationException("cluster-config/ not found; set SilentCert:ConfigDirectory.");
+        var topology = configuration["SilentCert:Topology"] is { Length: > 0 } t ? t : "single-node";
+        string[] files = ["sources.json", "policy.json", "programmes.json", $"appsettings.{topology}.json"];
+        var provider = new PhysicalFileProvider(directory);
+        for (var i = 0; i < files.Length; i++)
+        {
+            if (!File.Exists(Path.Combine(directory, files[i])))
+            {
+                throw new InvalidOperationException($"{Path.Combine(directory, files[i])} is missing (SilentCert:Topology is '{topology}').");
+            }
+            configuration.Sources.Insert(i, new JsonConfigurationSource { Path = files[i], FileProvider = provider, Optional = false });
+        }
+    }
+
+    private static string? FindClusterConfig()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "cluster-config");
+                if (Directory.Exists(candidate)) return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static byte[] LoadPseudonymKey(PseudonymOptions options, string contentRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Key))
+        {
+            return Convert.FromBase64String(options.Key);
+        }
+        if (string.IsNullOrWhiteSpace(options.KeyFile))
+        {
+            throw new InvalidOperationException("Set Pseudonym:Key (base64, 32 bytes or more) or, for development, Pseudonym:KeyFile.");
+        }
+        var path = Path.GetFullPath(options.KeyFile, contentRoot);
+        if (!File.Exists(path))
+        {
+            // Development only: a fresh key in the local data folder, never in the repository.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        return Convert.FromBase64String(File.ReadAllText(path).Trim());
+    }
+}
