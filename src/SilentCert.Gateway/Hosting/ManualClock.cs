@@ -2,7 +2,8 @@ namespace SilentCert.Gateway.Hosting;
 
 /// <summary>
 /// Simulated time for manual clock mode: it stands still until moved, and only ever moves forward. Decisions read it;
-/// the due sweep carries out what becomes due when it moves.
+/// the due sweep carries out what becomes due when it moves. Orleans' own timers and reminders stay on system time: a
+/// reminder that fires in real time evaluates at simulated time, which is harmless because evaluation is idempotent.
 /// </summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {

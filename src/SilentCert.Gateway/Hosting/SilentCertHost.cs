@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -25,46 +26,51 @@ public static class SilentCertHost
         AddClusterConfig(builder.Configuration);
         var configuration = builder.Configuration;
         var services = builder.Services;
+        AddNodeServices(services, configuration, builder.Environment.ContentRootPath);
+        services.AddOptions<PendingEvidenceSweep.Options>().BindConfiguration(PendingEvidenceSweep.Options.Section);
+        services.AddSingleton<DueSweep>();
 
+        // Migrations run before the silo starts: hosted services start in the order they were added.
+        services.AddHostedService<DatabaseMigration>();
+        services.AddHostedService<PendingEvidenceSweep>();
+        builder.UseOrleans(silo =>
+        {
+            ConfigureCluster(silo, configuration);
+            ConfigureStorage(silo, configuration);
+            silo.AddDashboard();
+        });
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-database", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>What the grains and the API need: rules from configuration, the stores, the pseudonymizer, the node clock.</summary>
+    public static void AddNodeServices(IServiceCollection services, IConfiguration configuration, string contentRoot)
+    {
         services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section);
         services.AddOptions<PseudonymOptions>().BindConfiguration(PseudonymOptions.Section);
-        services.AddOptions<PendingEvidenceSweep.Options>().BindConfiguration(PendingEvidenceSweep.Options.Section);
-
         services.AddSingleton(_ => configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() is { } p ? p.ToPolicy() : CertificationPolicy.Default);
         services.AddSingleton(_ => CatalogueSettings.ToCatalogue(configuration.GetSection("Sources").Get<Dictionary<string, SourceSettings>>() ?? []));
         services.AddSingleton<IReadOnlyList<ProgrammeDefinition>>(_ => CatalogueSettings.ToProgrammes(configuration.GetSection("Programmes").Get<Dictionary<string, ProgrammeSettings>>() ?? []));
         services.AddSingleton(sp => new CertificationRules(sp.GetRequiredService<CertificationPolicy>(), sp.GetRequiredService<IReadOnlyList<ProgrammeDefinition>>()));
-        services.AddSingleton(sp => new Pseudonymizer(LoadPseudonymKey(sp.GetRequiredService<IOptions<PseudonymOptions>>().Value, builder.Environment.ContentRootPath)));
+        services.AddSingleton(sp => new Pseudonymizer(LoadPseudonymKey(sp.GetRequiredService<IOptions<PseudonymOptions>>().Value, contentRoot)));
 
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
         services.AddSingleton<EvidenceLog>();
         services.AddSingleton<ReadModel>();
-        services.AddSingleton<DueSweep>();
 
-        // The node's clock: system time, or a manual clock that only the clock endpoint moves.
-        services.AddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>
+        // The node's clock: system time, or a manual clock that only the clock endpoint moves. Tests put a fake here.
+        services.TryAddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>
         {
             var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
             return clock.IsManual
                 ? new ManualClock(clock.Start ?? throw new InvalidOperationException("Clock:Mode is Manual but Clock:Start is not set; give an instant such as 2026-01-01T00:00:00+08:00."))
                 : TimeProvider.System;
         });
-
-        // Migrations run before the silo starts: hosted services start in the order they were added.
-        services.AddHostedService<DatabaseMigration>();
-        services.AddHostedService<PendingEvidenceSweep>();
-        builder.UseOrleans(silo => ConfigureSilo(silo, configuration));
-
-        services.AddProblemDetails();
-        services.AddExceptionHandler<UnavailableExceptionHandler>();
-        services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-database", tags: ["ready"]);
-        services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase;
-            o.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.Never;
-        });
-        return builder;
     }
 
     public static string ConnectionString(IConfiguration configuration) =>
@@ -72,7 +78,7 @@ public static class SilentCertHost
             ? cs
             : throw new InvalidOperationException("ConnectionStrings:Postgres is not set: point the node at its PostgreSQL database (scripts/run.sh starts a private one when it is unset).");
 
-    private static void ConfigureSilo(ISiloBuilder silo, IConfiguration configuration)
+    private static void ConfigureCluster(ISiloBuilder silo, IConfiguration configuration)
     {
         silo.Configure<ClusterOptions>(o =>
         {
@@ -90,6 +96,11 @@ public static class SilentCertHost
             o.Invariant = Invariant;
             o.ConnectionString = ConnectionString(configuration);
         });
+    }
+
+    /// <summary>Grain state and reminders in PostgreSQL, the same for a node and for the grain tests' cluster.</summary>
+    public static void ConfigureStorage(ISiloBuilder silo, IConfiguration configuration)
+    {
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
@@ -101,16 +112,12 @@ public static class SilentCertHost
             o.ConnectionString = ConnectionString(configuration);
         });
         // State as plain System.Text.Json documents, not Newtonsoft payloads with $type (ARCHITECTURE.md decision 2).
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(BeneficiaryGrain.StorageName)
-            .Configure(o =>
-            {
-                var json = new SystemTextJsonGrainStorageSerializerOptions();
-                StateJson.Configure(json.JsonSerializerOptions);
-                o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(json));
-            });
-        // Orleans reminders read the node clock too, so a manual or fake clock also drives reminder due times.
-        silo.Services.AddKeyedSingleton<TimeProvider>(NodeClock.RemindersKey, (sp, _) => sp.GetRequiredKeyedService<TimeProvider>(NodeClock.Key));
-        silo.AddDashboard();
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(BeneficiaryGrain.StorageName).Configure(o =>
+        {
+            var json = new SystemTextJsonGrainStorageSerializerOptions();
+            StateJson.Configure(json.JsonSerializerOptions);
+            o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(json));
+        });
     }
 
     public static WebApplication MapSilentCert(this WebApplication app)
@@ -129,7 +136,7 @@ public static class SilentCertHost
     /// Loads <c>cluster-config/</c>: the source catalogue, policy and programmes, then the topology's appsettings file.
     /// They go beneath every other source, so environment variables and the command line override them.
     /// </summary>
-    private static void AddClusterConfig(ConfigurationManager configuration)
+    public static void AddClusterConfig(ConfigurationManager configuration)
     {
         var directory = configuration["SilentCert:ConfigDirectory"] is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
