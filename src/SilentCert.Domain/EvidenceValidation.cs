@@ -59,6 +59,11 @@ public static class EvidenceValidation
             error = new("observedAt", $"lies in the future (after {ChinaTime.ToLocal(now):yyyy-MM-ddTHH:mm:sszzz}); send a record only once the event has happened.");
             return false;
         }
+        if (ChinaTime.DateOf(observedAt) < idNumber!.BirthDate)
+        {
+            error = new("observedAt", "lies before the birth date in the ID number; check both.");
+            return false;
+        }
         if (input.Region is not null && !IsRegion(input.Region))
         {
             error = new("region", "must be a 6-digit division code, e.g. 340102.");

@@ -11,6 +11,9 @@ public sealed class IdNumber
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";
 
+    /// <summary>Earlier "birth dates" are typing errors, not people.</summary>
+    public const int MinimumBirthYear = 1880;
+
     private IdNumber(string value, DateOnly birthDate)
     {
         Value = value;
@@ -56,7 +59,7 @@ public sealed class IdNumber
             }
         }
         if (!DateOnly.TryParseExact(text.AsSpan(6, 8), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var birth)
-            || birth.Year < 1880)
+            || birth.Year < MinimumBirthYear)
         {
             error = "characters 7-14 must be a real birth date (yyyyMMdd).";
             return false;
@@ -78,6 +81,10 @@ public sealed class IdNumber
         if (region.Length != 6 || !region.All(char.IsAsciiDigit))
         {
             throw new ArgumentException("A region is a 6-digit division code.", nameof(region));
+        }
+        if (birthDate.Year < MinimumBirthYear)
+        {
+            throw new ArgumentOutOfRangeException(nameof(birthDate), $"Birth dates before {MinimumBirthYear} are not accepted.");
         }
         ArgumentOutOfRangeException.ThrowIfNegative(sequence);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sequence, 999);

@@ -91,12 +91,16 @@ public static class SilentCertHost
             o.GatewayPort = configuration.GetValue("Orleans:GatewayPort", EndpointOptions.DEFAULT_GATEWAY_PORT);
             o.AdvertisedIPAddress = IPAddress.Parse(configuration["Orleans:AdvertisedIPAddress"] ?? "127.0.0.1");
         });
+        ConfigureClustering(silo, configuration);
+    }
+
+    /// <summary>Membership in PostgreSQL: nodes sharing a database form one cluster.</summary>
+    public static void ConfigureClustering(ISiloBuilder silo, IConfiguration configuration) =>
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = ConnectionString(configuration);
         });
-    }
 
     /// <summary>Grain state and reminders in PostgreSQL, the same for a node and for the grain tests' cluster.</summary>
     public static void ConfigureStorage(ISiloBuilder silo, IConfiguration configuration)
