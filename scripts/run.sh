@@ -5,6 +5,7 @@
 # (Clock__Mode=Manual, Clock__Start=..., SilentCert__Topology=multi-node, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+started_pg=
 root=$(pwd)
 . scripts/lib/postgres.sh
 
@@ -21,7 +22,7 @@ if [ -z "${ConnectionStrings__Postgres:-}" ]; then
     port=$(pg_free_port 55432)
     pg_start "$data/pg" "$port"
     echo "$port" >"$data/pg.port"
-    trap 'pg_stop "$data/pg"' EXIT
+    started_pg=1
     echo "private PostgreSQL on 127.0.0.1:$port (data in $data/pg)"
   fi
   export ConnectionStrings__Postgres
@@ -34,5 +35,13 @@ export SilentCert__ConfigDirectory="${SilentCert__ConfigDirectory:-$root/cluster
 
 dotnet build src/SilentCert.Gateway -c Release --nologo -v quiet -clp:ErrorsOnly
 echo "SilentCert node starting on $Urls (dashboard: $Urls/dashboard, OpenAPI: $Urls/openapi/v1.json)"
-# Not exec: the trap above stops the private PostgreSQL when the node exits.
-dotnet src/SilentCert.Gateway/bin/Release/net10.0/SilentCert.Gateway.dll
+dotnet src/SilentCert.Gateway/bin/Release/net10.0/SilentCert.Gateway.dll &
+node=$!
+# Ctrl+C or a TERM stops the node first, then the private PostgreSQL this script started.
+stop() { kill -TERM "$node" 2>/dev/null || true; }
+trap stop INT TERM
+status=0
+wait "$node" || status=$?
+if kill -0 "$node" 2>/dev/null; then wait "$node" || status=$?; fi
+[ -n "$started_pg" ] && pg_stop "$data/pg"
+exit "$status"

@@ -43,7 +43,8 @@ public static class SilentCertHost
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        // The document describes the contract with the provincial platform, not the dashboard's internal routes.
+        services.AddOpenApi(o => o.ShouldInclude = d => d.RelativePath?.StartsWith("api/", StringComparison.Ordinal) == true);
         services.AddHealthChecks().AddCheck<ReadinessCheck>("silo-and-database", tags: ["ready"]);
         return builder;
     }
