@@ -39,8 +39,12 @@ public sealed partial class BeneficiaryGrain(
     /// </summary>
     public static readonly TimeSpan MaxWakeDelay = TimeSpan.FromDays(28);
 
-    /// <summary>Ticks after the first, should re-registration in a tick fail: the grain then retries a day later.</summary>
-    public static readonly TimeSpan WakeRetryPeriod = TimeSpan.FromDays(1);
+    /// <summary>
+    /// The reminder's period. Every tick re-registers the next wake, so the period matters only when a tick is lost:
+    /// re-registration failed, or Orleans skipped a tick that fell on a reminder-table refresh. Then the grain is woken
+    /// again within this period and catches up.
+    /// </summary>
+    public static readonly TimeSpan WakeRetryPeriod = TimeSpan.FromHours(1);
 
     private string Key => this.GetPrimaryKeyString();
 

@@ -24,7 +24,7 @@ public sealed class ReminderTickTests(GrainClusterFixture fixture)
     private void MoveTo(DateOnly date) => fixture.Clock.SetUtcNow(ChinaTime.StartOf(date));
 
     private Task<BeneficiaryView> ViewWhen(IBeneficiaryGrain grain, Func<BeneficiaryView, bool> done, string what) =>
-        Eventually.Until(async () => (await grain.GetView())!, done, what);
+        Eventually.Until(async () => (await grain.GetView())!, done, what, nudge: () => fixture.Clock.Advance(TimeSpan.FromSeconds(1)));
 
     [Fact]
     public async Task A_real_tick_warns_30_and_7_days_ahead_then_marks_overdue_then_suspends_from_the_next_month()
@@ -37,7 +37,7 @@ public sealed class ReminderTickTests(GrainClusterFixture fixture)
         MoveTo(warn30);
         var view = await ViewWhen(grain, v => v.History.Any(h => h.Event == "warned"), "the 30-day warning");
         var warning = Assert.Single(view.History, h => h.Event == "warned");
-        Assert.Equal((30, deadline, ChinaTime.StartOf(warn30)), (warning.DaysBefore!.Value, warning.Deadline!.Value, warning.At));
+        Assert.Equal((30, deadline, warn30), (warning.DaysBefore!.Value, warning.Deadline!.Value, ChinaTime.DateOf(warning.At)));
         Assert.Equal("due", view.Status);
         var outbox = await fixture.ReadModel.NotificationsAsync(key);
         Assert.Equal([("warning", (int?)30, (DateOnly?)deadline)], outbox.Select(n => (n.Kind, n.DaysBefore, n.Deadline)));
@@ -80,7 +80,7 @@ public sealed class ReminderTickTests(GrainClusterFixture fixture)
 
         // One warning for the closest offset reached (rule 8: warned at once), then overdue. Not suspended: the first
         // warning came on lateDay, less than 7 days before firstOfNextMonth, so suspension moves a month on (rule 9).
-        var decided = view.History.Where(h => h.At == ChinaTime.StartOf(lateDay)).Select(h => (h.Event, h.DaysBefore)).ToList();
+        var decided = view.History.Where(h => ChinaTime.DateOf(h.At) == lateDay).Select(h => (h.Event, h.DaysBefore)).ToList();
         Assert.Equal([("warned", (int?)7), ("overdue", null)], decided);
         Assert.Null(view.Programmes.Single().SuspendedFrom);
 

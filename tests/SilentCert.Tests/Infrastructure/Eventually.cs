@@ -6,7 +6,12 @@ namespace SilentCert.Tests.Infrastructure;
 /// </summary>
 public static class Eventually
 {
-    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what, int timeoutMs = 15_000)
+    /// <param name="nudge">
+    /// Run between reads. Orleans re-arms reminder waits on each table refresh and skips a tick whose time has already
+    /// passed at that moment; when a fake clock jumps across a refresh and a tick at once, the tick then waits for the
+    /// clock to move again. Nudging it forward a second at a time lets that tick come.
+    /// </param>
+    public static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what, int timeoutMs = 15_000, Action? nudge = null)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (true)
@@ -14,6 +19,7 @@ public static class Eventually
             var value = await read();
             if (done(value)) return value;
             if (Environment.TickCount64 > deadline) throw new TimeoutException($"Gave up waiting for {what}.");
+            nudge?.Invoke();
             await Task.Delay(20);
         }
     }
