@@ -17,4 +17,9 @@ export SILENTCERT_TEST_PG
 SILENTCERT_TEST_PG="$(pg_connection_string "$port" postgres)"
 echo "test PostgreSQL on 127.0.0.1:$port"
 
-dotnet test Orleans.sln --nologo -c Release "$@"
+status=0
+dotnet test Orleans.sln --nologo -c Release "$@" 2>&1 | tee "$work/test.log" || status=$?
+# One closing line over every test project, in the plain form CI reads.
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Passed:") p += $(i + 1); if ($i == "Failed:") f += $(i + 1); if ($i == "Skipped:") s += $(i + 1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$work/test.log"
+exit "$status"
