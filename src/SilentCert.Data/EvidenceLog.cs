@@ -105,12 +105,6 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = receivedBefore.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
+        return await command.ReadStringsAsync(cancellationToken);
     }
 }

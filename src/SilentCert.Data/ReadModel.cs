@@ -91,16 +91,10 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
     /// <summary>Which of these keys belong to enrolled people.</summary>
     public async Task<HashSet<string>> EnrolledAmongAsync(IReadOnlyCollection<string> personKeys, CancellationToken cancellationToken = default)
     {
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        if (personKeys.Count == 0) return found;
+        if (personKeys.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
         await using var command = dataSource.CreateCommand("select person_key from beneficiary where person_key = any($1)");
         command.Parameters.Add(new NpgsqlParameter { Value = personKeys.ToArray() });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add(reader.GetString(0));
-        }
-        return found;
+        return (await command.ReadStringsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>People with an action due at or before <paramref name="upTo"/>, earliest first.</summary>
@@ -110,13 +104,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
             "select person_key from beneficiary where next_action_at <= $1 order by next_action_at, person_key limit $2");
         command.Parameters.Add(new NpgsqlParameter { Value = upTo.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var keys = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            keys.Add(reader.GetString(0));
-        }
-        return keys;
+        return await command.ReadStringsAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(string personKey, CancellationToken cancellationToken = default)
