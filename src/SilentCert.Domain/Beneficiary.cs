@@ -41,8 +41,9 @@ public enum CertificationStatus
 public sealed record SuspensionEpisode(DateOnly From, DateOnly ResumedOn, string ResumedBy);
 
 /// <summary>
-/// The person's standing in one programme. <see cref="Deadline"/> is the last day still certified. The warning fields
-/// belong to the current deadline and are cleared when it moves.
+/// The person's standing in one programme. <see cref="Deadline"/> is the last day still certified, and
+/// <see cref="DeadlineStrength"/> the strength of the evidence that set it. The warning fields belong to the current
+/// deadline and are cleared when it moves.
 /// </summary>
 public sealed record ProgrammeEnrolment(
     string Programme,
@@ -53,7 +54,8 @@ public sealed record ProgrammeEnrolment(
     DateOnly? FirstWarnedOn,
     bool OverdueRecorded,
     DateOnly? SuspendedFrom,
-    ImmutableArray<SuspensionEpisode> PastSuspensions);
+    ImmutableArray<SuspensionEpisode> PastSuspensions,
+    Strength DeadlineStrength = Strength.Strong);
 
 /// <summary>One decision on the person's record: append-only (rule 15).</summary>
 public sealed record HistoryEntry(
@@ -72,6 +74,7 @@ public static class HistoryEvents
     public const string Updated = "updated";
     public const string Renewed = "renewed";
     public const string Warned = "warned";
+    public const string VisitTask = "visit-task";
     public const string Overdue = "overdue";
     public const string Suspended = "suspended";
     public const string Resumed = "resumed";

@@ -92,7 +92,7 @@ public sealed class CertificationRules
     {
         var today = ChinaTime.DateOf(now);
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
-        var programmes = person.Programmes.Select(p => EvaluateProgramme(p, today, now, history)).ToImmutableArray();
+        var programmes = person.Programmes.Select(p => EvaluateProgramme(person, p, today, now, history)).ToImmutableArray();
         return history.Count == 0 ? person : person with { Programmes = programmes, History = person.History.AddRange(history) };
     }
 
@@ -152,7 +152,10 @@ public sealed class CertificationRules
             return p; // Rule 1: the deadline never moves backward.
         }
         history.Add(new HistoryEntry(now, HistoryEvents.Renewed, observation.Cause, period.Rule, p.Programme, deadline));
-        var renewed = p with { Deadline = deadline, WarnedDaysBefore = [], FirstWarnedOn = null, OverdueRecorded = false };
+        var renewed = p with
+        {
+            Deadline = deadline, DeadlineStrength = observation.Strength, WarnedDaysBefore = [], FirstWarnedOn = null, OverdueRecorded = false,
+        };
         if (p.SuspendedFrom is DateOnly from)
         {
             // Rule 10: certified again; every withheld month of this suspension is owed.
@@ -166,7 +169,7 @@ public sealed class CertificationRules
         return renewed;
     }
 
-    private ProgrammeEnrolment EvaluateProgramme(ProgrammeEnrolment p, DateOnly today, DateTimeOffset now,
+    private ProgrammeEnrolment EvaluateProgramme(Beneficiary person, ProgrammeEnrolment p, DateOnly today, DateTimeOffset now,
         ImmutableArray<HistoryEntry>.Builder history)
     {
         if (p.SuspendedFrom is not null)
@@ -181,6 +184,11 @@ public sealed class CertificationRules
             // One warning for the closest offset reached; a late one (rule 8: "warned at once") stands for the earlier ones.
             var days = entered.Min();
             history.Add(new HistoryEntry(now, HistoryEvents.Warned, "deadline", $"warn-{days}d", p.Programme, p.Deadline, days));
+            if (p.FirstWarnedOn is null && p.DeadlineStrength == Strength.Weak && _policy.IsKeyPopulation(person.BirthDate, person.Flags, today))
+            {
+                // Rule 8: no strong evidence in the period, and the person may not manage to certify alone: send staff.
+                history.Add(new HistoryEntry(now, HistoryEvents.VisitTask, "deadline", "visit-key-population-weak-evidence", p.Programme, p.Deadline));
+            }
             p = p with { WarnedDaysBefore = p.WarnedDaysBefore.AddRange(entered).Sort(), FirstWarnedOn = p.FirstWarnedOn ?? today };
         }
         if (today <= p.Deadline)

@@ -39,6 +39,12 @@ public sealed record CertificationPolicy
     public ImmutableSortedSet<string> GradedFlags { get; init; } =
         [PersonFlags.Bedridden, PersonFlags.Incapacitated, PersonFlags.MajorIllness];
 
+    /// <summary>
+    /// Rule 8: key-population people (any flag of the key-population registry, or this age and over) whose deadline
+    /// rests on weak evidence get a door-to-door visit task with their first warning (000_97d4c51c139d9ca0.txt §三(二)).
+    /// </summary>
+    public int KeyPopulationFromAge { get; init; } = 80;
+
     /// <summary>Rule 8: warnings this many days before a deadline, largest first.</summary>
     public ImmutableArray<int> WarningDaysBefore { get; init; } = [30, 7];
 
@@ -52,6 +58,9 @@ public sealed record CertificationPolicy
 
     public bool IsGraded(DateOnly birthDate, IReadOnlyCollection<string> flags, DateOnly on) =>
         Ages.On(birthDate, on) >= GradedFromAge || flags.Any(GradedFlags.Contains);
+
+    public bool IsKeyPopulation(DateOnly birthDate, IReadOnlyCollection<string> flags, DateOnly on) =>
+        flags.Count > 0 || Ages.On(birthDate, on) >= KeyPopulationFromAge;
 
     /// <summary>Rules 2-4: the period for one piece of evidence for one person and programme.</summary>
     public Period PeriodFor(Strength strength, bool graded, int? programmeCapMonths)

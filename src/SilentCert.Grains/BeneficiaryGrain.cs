@@ -174,17 +174,19 @@ public sealed partial class BeneficiaryGrain(
     }
 
     /// <summary>
-    /// One warning per deadline and offset, whichever programmes share it: the person is told once that their
-    /// certification runs out on that day.
+    /// One warning per deadline and offset, and one visit task per deadline, whichever programmes share it: the person
+    /// is told once that their certification runs out on that day, and staff are sent once.
     /// </summary>
     private static List<OutboxMessage> OutboxMessagesFor(IEnumerable<HistoryEntry> entries) =>
     [
         .. entries
-            .Where(h => h.Event == HistoryEvents.Warned)
-            .GroupBy(h => (h.Deadline, h.DaysBefore))
-            .Select(g => new OutboxMessage(
-                $"warning:{g.Key.Deadline:yyyy-MM-dd}:{g.Key.DaysBefore}", "warning", g.Key.DaysBefore, g.Key.Deadline,
-                [.. g.Select(h => h.Programme!).Distinct()], g.First().At)),
+            .Where(h => h.Event is HistoryEvents.Warned or HistoryEvents.VisitTask)
+            .GroupBy(h => (h.Event, h.Deadline, h.DaysBefore))
+            .Select(g => g.Key.Event == HistoryEvents.Warned
+                ? new OutboxMessage($"warning:{g.Key.Deadline:yyyy-MM-dd}:{g.Key.DaysBefore}", "warning", g.Key.DaysBefore, g.Key.Deadline,
+                    [.. g.Select(h => h.Programme!).Distinct()], g.First().At)
+                : new OutboxMessage($"visit-task:{g.Key.Deadline:yyyy-MM-dd}", "visit-task", null, g.Key.Deadline,
+                    [.. g.Select(h => h.Programme!).Distinct()], g.First().At)),
     ];
 
     /// <summary>Strength comes from the source catalogue; a source no longer configured as positive certifies nothing.</summary>

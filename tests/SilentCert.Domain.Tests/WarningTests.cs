@@ -119,6 +119,8 @@ public sealed class WarningTests
             [
                 "renewed pension-employee rule=graded-weak-3m deadline=2026-03-10 cause=community-report:c1",
                 "warned pension-employee deadline=2026-03-10 days=30",
+                // Rule 8: bedridden (key population) and the deadline rests on weak evidence: a door-to-door visit too.
+                "visit-task pension-employee deadline=2026-03-10",
             ],
             HistoryText.Added(person, after));
     }

@@ -1,0 +1,77 @@
+using SilentCert.Domain;
+
+namespace SilentCert.Domain.Tests;
+
+// Rule 8: key-population people whose deadline rests on weak evidence get one door-to-door visit task, with the first
+// warning for that deadline; nobody else does.
+public sealed class VisitTaskTests
+{
+    private readonly CertificationRules _rules = Programmes.Rules();
+
+    private string[] VisitTasks(Beneficiary person) =>
+        [.. person.History.Where(h => h.Event == HistoryEvents.VisitTask).Select(HistoryText.Describe)];
+
+    // Enrolled 2025-06-01 (strong, standard: + 12 = 2026-06-01); weak evidence of 2026-01-10 for a standard person:
+    // + 6 = 2026-07-10, beyond 2026-06-01, so the deadline rests on weak evidence. 30 days before: 2026-06-10.
+    private Beneficiary WeakDeadline(DateOnly birthDate, params string[] flags)
+    {
+        var person = _rules.Enrol(Cst.Date(2025, 6, 1), birthDate: birthDate, flags: flags);
+        return _rules.Apply(person, [Evidence.Weak("u1", Cst.At(2026, 1, 10, 9), "utility-payment")], Cst.At(2026, 1, 11, 9));
+    }
+
+    [Theory]
+    [InlineData(PersonFlags.Disabled)]
+    [InlineData(PersonFlags.EmptyNest)]
+    [InlineData(PersonFlags.ElderlyCare)]
+    public void A_flagged_person_whose_deadline_rests_on_weak_evidence_gets_one_visit_task_with_the_first_warning(string flag)
+    {
+        // Disabled, empty-nest and elderly-care keep the standard periods (rule 3) but are key population.
+        var person = WeakDeadline(new DateOnly(1960, 5, 5), flag);
+        Assert.Equal(Cst.Date(2026, 7, 10), person.Programme().Deadline);
+
+        var warnedTwice = _rules.EvaluateAt(person, Cst.Midnight(Cst.Date(2026, 6, 10)), Cst.Midnight(Cst.Date(2026, 7, 3)));
+
+        Assert.Equal(["visit-task pension-employee deadline=2026-07-10"], VisitTasks(warnedTwice));
+        var task = warnedTwice.History.Single(h => h.Event == HistoryEvents.VisitTask);
+        Assert.Equal(Cst.Midnight(Cst.Date(2026, 6, 10)), task.At);
+    }
+
+    [Fact]
+    public void The_very_old_are_key_population_without_a_flag()
+    {
+        // Born 1945-06-01: 80 on 2025-06-01, so graded: enrolment + 6 = 2025-12-01; weak evidence 2026-01-10 + 3 = 2026-04-10.
+        var person = _rules.Enrol(Cst.Date(2025, 6, 1), birthDate: new DateOnly(1945, 6, 1));
+        person = _rules.Apply(person, [Evidence.Weak("u1", Cst.At(2026, 1, 10, 9), "utility-payment")], Cst.At(2026, 1, 11, 9));
+        Assert.Equal(Cst.Date(2026, 4, 10), person.Programme().Deadline);
+
+        // 2026-04-10 − 30 days = 2026-03-11.
+        var warned = _rules.Evaluate(person, Cst.Midnight(Cst.Date(2026, 3, 11)));
+
+        Assert.Equal(["visit-task pension-employee deadline=2026-04-10"], VisitTasks(warned));
+    }
+
+    [Fact]
+    public void Nobody_gets_a_visit_task_when_under_80_and_unflagged()
+    {
+        var person = WeakDeadline(new DateOnly(1960, 5, 5));
+
+        var warned = _rules.EvaluateAt(person, Cst.Midnight(Cst.Date(2026, 6, 10)), Cst.Midnight(Cst.Date(2026, 7, 3)));
+
+        Assert.Equal(2, warned.History.Count(h => h.Event == HistoryEvents.Warned));
+        Assert.Empty(VisitTasks(warned));
+    }
+
+    [Fact]
+    public void A_key_population_person_whose_deadline_rests_on_strong_evidence_gets_no_visit_task()
+    {
+        // Bedridden, so graded: enrolment 2025-06-01 (strong) + 6 = 2025-12-01; medical visit 2026-01-10 + 6 = 2026-07-10.
+        var person = _rules.Enrol(Cst.Date(2025, 6, 1), birthDate: new DateOnly(1960, 5, 5), flags: [PersonFlags.Bedridden]);
+        person = _rules.Apply(person, [Evidence.Strong("m1", Cst.At(2026, 1, 10, 9), "medical-visit")], Cst.At(2026, 1, 11, 9));
+        Assert.Equal(Cst.Date(2026, 7, 10), person.Programme().Deadline);
+
+        var warned = _rules.Evaluate(person, Cst.Midnight(Cst.Date(2026, 6, 10)));
+
+        Assert.Single(warned.History, h => h.Event == HistoryEvents.Warned);
+        Assert.Empty(VisitTasks(warned));
+    }
+}
