@@ -36,7 +36,7 @@ public static class EvidenceValidation
         }
         if (!catalogue.TryGet(input.Source, out var source) || source.Code == SourceCatalogue.EnrolmentSource)
         {
-            error = new("source", $"'{Truncate(input.Source)}' is not in the source catalogue; use one of: {string.Join(", ", catalogue.All.Where(s => s.Code != SourceCatalogue.EnrolmentSource).Select(s => s.Code).Order(StringComparer.Ordinal))}.");
+            error = new("source", $"{QuoteCode(input.Source)} is not in the source catalogue; use one of: {string.Join(", ", catalogue.All.Where(s => s.Code != SourceCatalogue.EnrolmentSource).Select(s => s.Code).Order(StringComparer.Ordinal))}.");
             return false;
         }
         if (string.IsNullOrWhiteSpace(input.SourceRecordId) || input.SourceRecordId.Length > MaxSourceRecordIdLength)
@@ -91,7 +91,15 @@ public static class EvidenceValidation
 
     public static bool IsRegion(string? text) => text is { Length: 6 } && text.All(char.IsAsciiDigit);
 
-    private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
+    /// <summary>
+    /// A code the client sent, quoted for an error message, only when it looks like a code (a letter, then letters,
+    /// digits, '-' or '_'). Anything else may be personal data typed into the wrong field, an ID number above all, and
+    /// an error never repeats an ID number.
+    /// </summary>
+    public static string QuoteCode(string? text) =>
+        text is { Length: > 0 and <= 40 } && char.IsAsciiLetter(text[0]) && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? $"'{text}'"
+            : "the value sent";
 }
 
 /// <summary>Parsing of the API's date and instant formats.</summary>

@@ -56,7 +56,7 @@ public static class BeneficiariesApi
             errors.Add(new("phone", "must be a telephone number of 5 to 20 digits (an optional + and - are allowed)."));
         foreach (var flag in body.Flags ?? [])
         {
-            if (!PersonFlags.All.Contains(flag)) errors.Add(new("flags", $"'{flag}' is not a flag; use any of {string.Join(", ", PersonFlags.All)}."));
+            if (!PersonFlags.All.Contains(flag)) errors.Add(new("flags", $"{EvidenceValidation.QuoteCode(flag)} is not a flag; use any of {string.Join(", ", PersonFlags.All)}."));
         }
         if (!Dates.TryParse(body.EnrolledOn, out var enrolledOn))
             errors.Add(new("enrolledOn", "is required: the enrolment date, yyyy-MM-dd."));
@@ -78,7 +78,7 @@ public static class BeneficiariesApi
                 var field = $"enrolments[{i}]";
                 if (e is null) { errors.Add(new(field, "must be an object.")); continue; }
                 if (e.Programme is null || !rules.IsKnownProgramme(e.Programme))
-                    errors.Add(new($"{field}.programme", $"'{e.Programme}' is not a configured programme."));
+                    errors.Add(new($"{field}.programme", $"{EvidenceValidation.QuoteCode(e.Programme)} is not a configured programme."));
                 else if (body.Enrolments.Take(i).Any(p => p?.Programme == e.Programme))
                     errors.Add(new($"{field}.programme", $"'{e.Programme}' appears twice; send each programme once."));
                 if (e.MonthlyAmount is not { } amount || amount <= 0 || amount > MaxMonthlyAmount || decimal.Round(amount, 2) != amount)

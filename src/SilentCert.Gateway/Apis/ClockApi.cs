@@ -32,11 +32,22 @@ public static class ClockApi
         await OneMoveAtATime.WaitAsync(cancellationToken);
         try
         {
-            if (!manual.TryMoveTo(target))
+            var from = manual.GetUtcNow();
+            if (target < from)
             {
-                return Problems.Conflict($"The clock is at {ChinaTime.ToLocal(manual.GetUtcNow()):yyyy-MM-ddTHH:mm:sszzz}; it only moves forward.");
+                return Problems.Conflict($"The clock is at {ChinaTime.ToLocal(from):yyyy-MM-ddTHH:mm:sszzz}; it only moves forward.");
             }
-            var evaluated = await sweep.RunAsync(target, cancellationToken);
+            // Actions fall due at local midnights (decisions go by China date, rule 7). Stopping at each midnight on the
+            // way carries each out on its own day, as the reminders would have: a warning due in February is not given
+            // in April, which would put off a suspension (rule 9). One long move then ends as many short ones do.
+            var evaluated = 0;
+            for (var midnight = ChinaTime.StartOf(ChinaTime.DateOf(from).AddDays(1)); midnight < target; midnight = midnight.AddDays(1))
+            {
+                manual.TryMoveTo(midnight);
+                evaluated += await sweep.RunAsync(midnight, cancellationToken);
+            }
+            manual.TryMoveTo(target);
+            evaluated += await sweep.RunAsync(target, cancellationToken);
             return TypedResults.Ok(new ClockResponse(ChinaTime.ToLocal(target), evaluated));
         }
         finally

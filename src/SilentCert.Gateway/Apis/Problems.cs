@@ -7,7 +7,7 @@ public static class Problems
 {
     public static IResult Invalid(IReadOnlyCollection<FieldError> errors) =>
         TypedResults.Problem(
-            detail: string.Join("; ", errors.Select(e => e.ToString())) + ". Nothing was changed.",
+            detail: string.Join("; ", errors.Select(e => e.ToString().TrimEnd('.'))) + ". Nothing was changed.",
             statusCode: StatusCodes.Status400BadRequest,
             title: "Invalid request",
             extensions: new Dictionary<string, object?>
