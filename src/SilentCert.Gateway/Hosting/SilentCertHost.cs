@@ -40,7 +40,14 @@ public static class SilentCertHost
             silo.AddDashboard();
         });
 
-        services.AddProblemDetails();
+        // Every error carries a detail a clerk can act on, also those the framework writes (unknown route, wrong media type).
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+        {
+            StatusCodes.Status404NotFound => $"There is no {c.HttpContext.Request.Method} {c.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
+            StatusCodes.Status405MethodNotAllowed => $"{c.HttpContext.Request.Path} does not take {c.HttpContext.Request.Method}; see /openapi/v1.json.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
+            _ => "The request could not be handled; nothing was changed.",
+        });
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         // The document describes the contract with the provincial platform, not the dashboard's internal routes.
@@ -52,7 +59,13 @@ public static class SilentCertHost
     /// <summary>What the grains and the API need: rules from configuration, the stores, the pseudonymizer, the node clock.</summary>
     public static void AddNodeServices(IServiceCollection services, IConfiguration configuration, string contentRoot)
     {
-        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section);
+        services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section)
+            .Validate(o => !o.IsManual || o.Start is not null,
+                "Clock:Mode is Manual but Clock:Start is not set; give an instant such as 2026-01-01T00:00:00+08:00.")
+            // Each node would keep its own simulated time, and grains on the other nodes would not see a move.
+            .Validate(o => !o.IsManual || configuration["SilentCert:Topology"] != "multi-node",
+                "Clock:Mode=Manual runs on one node; use SilentCert:Topology=single-node for simulations.")
+            .ValidateOnStart();
         services.AddOptions<PseudonymOptions>().BindConfiguration(PseudonymOptions.Section);
         services.AddSingleton(_ => configuration.GetSection(PolicyOptions.Section).Get<PolicyOptions>() is { } p ? p.ToPolicy() : CertificationPolicy.Default);
         services.AddSingleton(_ => CatalogueSettings.ToCatalogue(configuration.GetSection("Sources").Get<Dictionary<string, SourceSettings>>() ?? []));
@@ -68,9 +81,7 @@ public static class SilentCertHost
         services.TryAddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>
         {
             var clock = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
-            return clock.IsManual
-                ? new ManualClock(clock.Start ?? throw new InvalidOperationException("Clock:Mode is Manual but Clock:Start is not set; give an instant such as 2026-01-01T00:00:00+08:00."))
-                : TimeProvider.System;
+            return clock.IsManual ? new ManualClock(clock.Start!.Value) : TimeProvider.System;
         });
     }
 

@@ -8,6 +8,7 @@ namespace SilentCert.Tests.Api;
 // Proves the multi-node topology: two nodes on one database form one cluster, and either node serves any beneficiary.
 public sealed class MultiNodeTests : IAsyncLifetime
 {
+    // Unused: the nodes run on the system clock, as a multi-node cluster must. The dates below all lie in the past.
     private static readonly DateTimeOffset Start = new(2026, 4, 1, 9, 0, 0, TimeSpan.FromHours(8));
     private readonly NodeFactory _first;
     private readonly NodeFactory _second;
@@ -17,6 +18,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         var cluster = new Dictionary<string, string?>
         {
             ["SilentCert:Topology"] = "multi-node",
+            ["Clock:Mode"] = "System",
             ["Orleans:ClusterId"] = "shared-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:ServiceId"] = "silentcert",
         };
@@ -35,6 +37,14 @@ public sealed class MultiNodeTests : IAsyncLifetime
     {
         await _second.DisposeAsync();
         await _first.DisposeAsync();
+    }
+
+    [Fact]
+    public void Manual_clock_mode_is_refused_at_start_up_on_the_multi_node_topology()
+    {
+        using var node = new NodeFactory(Start, extra: new Dictionary<string, string?> { ["SilentCert:Topology"] = "multi-node" });
+        var error = Assert.ThrowsAny<Exception>(() => node.CreateClient());
+        Assert.Contains("Clock:Mode=Manual runs on one node", error.ToString());
     }
 
     [Fact]
