@@ -14,7 +14,7 @@ public sealed record EvidenceRow(
     bool Negative);
 
 /// <summary>A row of the log as a grain reads it back.</summary>
-public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt, bool Negative);
+public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt);
 
 /// <summary>
 /// The evidence log: the source of truth for evidence (ARCHITECTURE.md decision 6). Unique on (source, source record id),
@@ -71,7 +71,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<LoggedEvidence>> UnappliedAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select seq, source, source_record_id, observed_at, negative
+            select seq, source, source_record_id, observed_at
             from evidence_log where person_key = $1 and not applied and not negative order by seq
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
@@ -79,8 +79,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
-                reader.GetFieldValue<DateTimeOffset>(3), reader.GetBoolean(4)));
+            rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
         }
         return rows;
     }
@@ -100,8 +99,9 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<string>> PeopleWithUnappliedAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select distinct person_key from evidence_log
-            where not applied and not negative and received_at < $1 limit $2
+            select person_key from evidence_log
+            where not applied and not negative and received_at < $1
+            group by person_key order by min(seq) limit $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = receivedBefore.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });

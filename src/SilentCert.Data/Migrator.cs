@@ -1,5 +1,6 @@
 using DbUp;
 using DbUp.Engine.Output;
+using Npgsql;
 
 namespace SilentCert.Data;
 
@@ -10,9 +11,27 @@ namespace SilentCert.Data;
 /// </summary>
 public static class Migrator
 {
+    /// <summary>Any constant: the advisory lock that lets one node at a time migrate a shared database.</summary>
+    private const long MigrationLock = 0x5C_CE27_0001;
+
     public static void Apply(string connectionString, Action<string>? log = null)
     {
-        EnsureDatabase.For.PostgresqlDatabase(connectionString, new QuietLog(log));
+        try
+        {
+            EnsureDatabase.For.PostgresqlDatabase(connectionString, new QuietLog(log));
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another node created it between the check and the create.
+        }
+        // Nodes of one cluster start together: the first migrates, the others wait and then find nothing left to do.
+        // Unpooled: the lock is the session's and must end with it, whatever reset-on-close setting the pool has.
+        using var gate = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        gate.Open();
+        using (var lockCommand = new NpgsqlCommand($"select pg_advisory_lock({MigrationLock})", gate))
+        {
+            lockCommand.ExecuteNonQuery();
+        }
         var upgrade = DeployChanges.To
             .PostgresqlDatabase(connectionString)
             .WithScriptsEmbeddedInAssembly(typeof(Migrator).Assembly, name => name.Contains(".Migrations.", StringComparison.Ordinal))

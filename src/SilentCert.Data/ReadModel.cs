@@ -88,11 +88,18 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Which of these keys belong to enrolled people.</summary>
+    /// <summary>
+    /// Which of these keys belong to enrolled people. The grain's own state row counts as well as the read model: it is
+    /// written first, so evidence that arrives while an enrolment is being published is not turned away.
+    /// </summary>
     public async Task<HashSet<string>> EnrolledAmongAsync(IReadOnlyCollection<string> personKeys, CancellationToken cancellationToken = default)
     {
         if (personKeys.Count == 0) return new HashSet<string>(StringComparer.Ordinal);
-        await using var command = dataSource.CreateCommand("select person_key from beneficiary where person_key = any($1)");
+        await using var command = dataSource.CreateCommand("""
+            select person_key from beneficiary where person_key = any($1)
+            union
+            select grain_key from orleans_grain_state where grain_key = any($1) and state_name = 'beneficiary' and payload is not null
+            """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKeys.ToArray() });
         return (await command.ReadStringsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
     }

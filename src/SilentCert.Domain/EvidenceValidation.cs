@@ -44,6 +44,12 @@ public static class EvidenceValidation
             error = new("sourceRecordId", $"is required: the source's own identifier of the record, at most {MaxSourceRecordIdLength} characters.");
             return false;
         }
+        if (ContainsIdNumber(input.SourceRecordId))
+        {
+            // It would be stored, shown in the history and repeated in every later message about the record.
+            error = new("sourceRecordId", "contains an ID number; send the source's own record identifier, never a person's ID number.");
+            return false;
+        }
         if (!Domain.IdNumber.TryParse(input.IdNumber, out var idNumber, out var idError))
         {
             error = new("idNumber", idError!);
@@ -87,6 +93,19 @@ public static class EvidenceValidation
         valid = new ValidEvidence(source, input.SourceRecordId, idNumber!, observedAt, input.Region, deathDate);
         error = null;
         return true;
+    }
+
+    /// <summary>Whether any 18-character stretch of <paramref name="text"/> is a valid ID number.</summary>
+    public static bool ContainsIdNumber(string text)
+    {
+        for (var start = 0; start + 18 <= text.Length; start++)
+        {
+            if (char.IsAsciiDigit(text[start]) && Domain.IdNumber.TryParse(text.Substring(start, 18), out _, out _))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static bool IsRegion(string? text) => text is { Length: 6 } && text.All(char.IsAsciiDigit);

@@ -76,8 +76,7 @@ public sealed partial class BeneficiaryGrain(
         await CommitAsync(person, rules.Apply(person, observations, now), now, [.. records.Select(r => r.Seq)]);
     }
 
-    public Task Evaluate() =>
-        state.State.Person is null ? CommitAsync(null, null, clock.GetUtcNow(), []) : CatchUpAsync(republishAll: false);
+    public Task Evaluate() => state.State.Person is null ? ForgetAsync() : CatchUpAsync(republishAll: false);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Evaluate();
 
@@ -114,6 +113,16 @@ public sealed partial class BeneficiaryGrain(
         await CommitAsync(person, after, now, [.. pending.Select(e => e.Seq)], republishAll);
     }
 
+    /// <summary>
+    /// Nobody is enrolled under this key: drop any reminder, and mark applied any evidence logged for it, so the repair
+    /// sweep does not wake it forever. The API stores evidence only for enrolled people, so there is normally none.
+    /// </summary>
+    private async Task ForgetAsync()
+    {
+        var pending = await evidenceLog.UnappliedAsync(Key);
+        await CommitAsync(null, null, clock.GetUtcNow(), [.. pending.Select(e => e.Seq)]);
+    }
+
     private async Task CommitAsync(Beneficiary? before, Beneficiary? after, DateTimeOffset now, IReadOnlyCollection<long> appliedSeqs, bool republishAll = false)
     {
         try
@@ -124,33 +133,29 @@ public sealed partial class BeneficiaryGrain(
                 || !Equals(before.LatestStrong, after.LatestStrong)
                 || !Equals(before.LatestWeak, after.LatestWeak));
 
-            // The reminder is set before the state is written: a crash in between costs one early tick, never a lost one.
+            // A wake that comes sooner is set before the state is written: a crash in between costs one early tick, never
+            // a lost one. A wake that is no longer needed is removed only once everything below has succeeded.
             var registered = state.State.WakeAt;
-            var wakeChanged = false;
-            if (wakeAt is null && registered is not null)
-            {
-                if (await this.GetReminder(WakeReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-                wakeChanged = true;
-            }
-            else if (wakeAt is { } due && (registered is null || due < registered || registered <= now))
+            var wakeChanged = registered != wakeAt && !(wakeAt is { } later && registered is { } current && later > current && current > now);
+            if (wakeAt is { } due && wakeChanged)
             {
                 await this.RegisterOrUpdateReminder(WakeReminder, Max(due - now, TimeSpan.Zero), WakeRetryPeriod);
-                wakeChanged = true;
             }
-
             if (changed || wakeChanged)
             {
                 state.State.Person = after;
-                state.State.WakeAt = wakeAt;
+                state.State.WakeAt = wakeChanged ? wakeAt : registered;
                 await state.WriteStateAsync();
             }
             if (after is not null && (changed || republishAll))
             {
                 var entries = republishAll || before is null ? after.History : after.History[before.History.Length..];
                 await readModel.PublishAsync(Snapshot(after, now), OutboxMessagesFor(entries), now);
+            }
+            // Asks the reminder table rather than WakeAt: a crash just before this left a reminder that WakeAt no longer names.
+            if (wakeAt is null && await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
             }
             await evidenceLog.MarkAppliedAsync(Key, appliedSeqs);
         }

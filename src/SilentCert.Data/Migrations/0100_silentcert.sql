@@ -16,8 +16,11 @@ create table evidence_log (
   applied boolean not null default false,
   constraint evidence_log_source_record unique (source, source_record_id)
 );
-create index evidence_log_unapplied on evidence_log (person_key) where not applied;
-create index evidence_log_person on evidence_log (person_key);
+-- Negative records wait for verification cases (a later migration), so they stay out of this index.
+create index evidence_log_unapplied on evidence_log (person_key, seq) where not applied and not negative;
+
+-- Whether a key belongs to an enrolled person is also asked of the grain state, which is written before the read model.
+create index orleans_grain_state_key on orleans_grain_state (grain_key) where state_name = 'beneficiary';
 
 -- Read model, written by each grain after every decision. version = the length of the grain's append-only history,
 -- so a late or repeated write never replaces a newer one.

@@ -27,12 +27,13 @@ public static class SilentCertHost
         var configuration = builder.Configuration;
         var services = builder.Services;
         AddNodeServices(services, configuration, builder.Environment.ContentRootPath);
-        services.AddOptions<PendingEvidenceSweep.Options>().BindConfiguration(PendingEvidenceSweep.Options.Section);
+        services.AddOptions<RepairSweep.Options>().BindConfiguration(RepairSweep.Options.Section);
         services.AddSingleton<DueSweep>();
 
         // Migrations run before the silo starts: hosted services start in the order they were added.
         services.AddHostedService<DatabaseMigration>();
-        services.AddHostedService<PendingEvidenceSweep>();
+        services.AddSingleton<RepairSweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<RepairSweep>());
         builder.UseOrleans(silo =>
         {
             ConfigureCluster(silo, configuration);
@@ -43,8 +44,9 @@ public static class SilentCertHost
         // Every error carries a detail a clerk can act on, also those the framework writes (unknown route, wrong media type).
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
         {
-            StatusCodes.Status404NotFound => $"There is no {c.HttpContext.Request.Method} {c.HttpContext.Request.Path}; the API is described at /openapi/v1.json.",
-            StatusCodes.Status405MethodNotAllowed => $"{c.HttpContext.Request.Path} does not take {c.HttpContext.Request.Method}; see /openapi/v1.json.",
+            // The path is not repeated: a mistaken client may have put an ID number in it.
+            StatusCodes.Status404NotFound => $"No endpoint answers {c.HttpContext.Request.Method} at this address; the API is described at /openapi/v1.json.",
+            StatusCodes.Status405MethodNotAllowed => $"This address does not take {c.HttpContext.Request.Method}; see /openapi/v1.json.",
             StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with Content-Type: application/json.",
             _ => "The request could not be handled; nothing was changed.",
         });

@@ -70,7 +70,7 @@ public sealed class OperationsApiTests(OperationsApiTests.Node node) : IClassFix
     [Fact]
     public async Task Errors_the_framework_writes_also_carry_an_actionable_detail()
     {
-        await ProblemAssert.Is(await _client.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound, "GET /api/v1/no-such-thing", "/openapi/v1.json");
+        await ProblemAssert.Is(await _client.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound, "GET", "/openapi/v1.json");
         var notJson = await _client.PostAsync("/api/v1/evidence", new StringContent("records=1", System.Text.Encoding.UTF8, "text/plain"));
         await ProblemAssert.Is(notJson, HttpStatusCode.UnsupportedMediaType, "application/json");
     }

@@ -103,6 +103,19 @@ public sealed class PersistenceTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_person_counts_as_enrolled_once_their_state_is_written_even_before_the_read_model_is()
+    {
+        var (grain, _, _) = await EnrolAsync();
+        var key = grain.GetPrimaryKeyString();
+        // The state is written, the read model not yet (a crash, or evidence racing the enrolment's publication).
+        await fixture.Database.ScalarAsync<int>("delete from enrolment_status where person_key = $1", key);
+        await fixture.Database.ScalarAsync<int>("delete from beneficiary where person_key = $1", key);
+
+        var nobody = People.Pseudonymizer.KeyOf(People.NewIdNumber(new DateOnly(1970, 1, 1)));
+        Assert.Equal([key], await fixture.ReadModel.EnrolledAmongAsync([key, nobody]));
+    }
+
+    [Fact]
     public async Task State_is_stored_as_plain_json_under_the_ben_key()
     {
         var (grain, id, _) = await EnrolAsync();
