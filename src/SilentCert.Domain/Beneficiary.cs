@@ -54,8 +54,12 @@ public sealed record ProgrammeEnrolment(
     DateOnly? FirstWarnedOn,
     bool OverdueRecorded,
     DateOnly? SuspendedFrom,
-    ImmutableArray<SuspensionEpisode> PastSuspensions,
-    Strength DeadlineStrength = Strength.Strong);
+    Strength DeadlineStrength = Strength.Strong)
+{
+    // Stored state outlives code: a field added later is absent from older state. So a collection added to the state
+    // is an init property that defaults to empty, never a positional parameter (whose default would be a null array).
+    public ImmutableArray<SuspensionEpisode> PastSuspensions { get; init; } = [];
+}
 
 /// <summary>One decision on the person's record: append-only (rule 15).</summary>
 public sealed record HistoryEntry(

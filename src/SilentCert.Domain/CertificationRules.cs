@@ -50,7 +50,7 @@ public sealed class CertificationRules
                 continue;
             }
             // A programme joined later starts from what is already known of the person (互认复用), then from this enrolment.
-            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null, []);
+            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null);
             var history = ImmutableArray.CreateBuilder<HistoryEntry>();
             foreach (var known in new[] { person.LatestStrong, person.LatestWeak }.OfType<Observation>())
             {

@@ -6,7 +6,7 @@ public sealed class StatusTests
     private readonly CertificationRules _rules = Programmes.Rules();
 
     private static ProgrammeEnrolment WithDeadline15March2027(DateOnly? suspendedFrom = null) =>
-        new(Programmes.Pension, 2_000m, new YearMonth(2026, 3), Cst.Date(2027, 3, 15), [], null, false, suspendedFrom, []);
+        new(Programmes.Pension, 2_000m, new YearMonth(2026, 3), Cst.Date(2027, 3, 15), [], null, false, suspendedFrom);
 
     [Theory]
     [InlineData(2026, 3, 15, CertificationStatus.Certified)]

@@ -117,7 +117,7 @@ public sealed class SuspensionTests
     public void SuspensionStart_follows_the_deadline_month_and_the_first_warning(string deadline, string firstWarned, string expected)
     {
         var programme = new ProgrammeEnrolment(Programmes.Pension, 2_000m, new YearMonth(2026, 1), DateOnly.Parse(deadline, System.Globalization.CultureInfo.InvariantCulture),
-            [30, 7], DateOnly.Parse(firstWarned, System.Globalization.CultureInfo.InvariantCulture), true, null, []);
+            [30, 7], DateOnly.Parse(firstWarned, System.Globalization.CultureInfo.InvariantCulture), true, null);
 
         Assert.Equal(DateOnly.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), _rules.SuspensionStart(programme));
     }
@@ -125,7 +125,7 @@ public sealed class SuspensionTests
     [Fact]
     public void SuspensionStart_refuses_a_deadline_never_warned()
     {
-        var programme = new ProgrammeEnrolment(Programmes.Pension, 2_000m, new YearMonth(2026, 1), Cst.Date(2027, 3, 15), [], null, false, null, []);
+        var programme = new ProgrammeEnrolment(Programmes.Pension, 2_000m, new YearMonth(2026, 1), Cst.Date(2027, 3, 15), [], null, false, null);
 
         Assert.Throws<InvalidOperationException>(() => _rules.SuspensionStart(programme));
     }

@@ -42,6 +42,7 @@ public sealed class PolicyOptions
     public List<string> GradedFlags { get; set; } = [];
     public List<int> WarningDaysBefore { get; set; } = [];
     public int MinimumWarningDaysBeforeSuspension { get; set; } = 7;
+    public int KeyPopulationFromAge { get; set; } = 80;
 
     public CertificationPolicy ToPolicy()
     {
@@ -61,6 +62,7 @@ public sealed class PolicyOptions
             GradedFlags = GradedFlags.Count > 0 ? [.. GradedFlags] : defaults.GradedFlags,
             WarningDaysBefore = WarningDaysBefore.Count > 0 ? [.. WarningDaysBefore.Distinct().OrderDescending()] : defaults.WarningDaysBefore,
             MinimumWarningDaysBeforeSuspension = MinimumWarningDaysBeforeSuspension,
+            KeyPopulationFromAge = KeyPopulationFromAge,
         };
         policy.Validate();
         return policy;
