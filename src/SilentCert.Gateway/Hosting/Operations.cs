@@ -4,19 +4,30 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using Orleans.Runtime;
 using SilentCert.Data;
+using SilentCert.Domain;
 
 namespace SilentCert.Gateway.Hosting;
 
-/// <summary>Applies the schema migrations before the silo starts.</summary>
-public sealed partial class DatabaseMigration(IConfiguration configuration, ILogger<DatabaseMigration> logger) : IHostedService
+/// <summary>
+/// Before the silo starts: applies the schema migrations, then checks that this node makes beneficiary IDs with the
+/// same pseudonym key as the nodes before it.
+/// </summary>
+public sealed partial class DatabaseMigration(IConfiguration configuration, Pseudonymizer pseudonyms, NodeSettings settings,
+    ILogger<DatabaseMigration> logger) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (configuration.GetValue("Database:MigrateOnStart", true))
         {
             Migrator.Apply(SilentCertHost.ConnectionString(configuration), message => LogMigration(logger, message));
         }
-        return Task.CompletedTask;
+        var fixedFingerprint = await settings.FixAsync("pseudonym-key-fingerprint", pseudonyms.Fingerprint, cancellationToken);
+        if (fixedFingerprint != pseudonyms.Fingerprint)
+        {
+            throw new InvalidOperationException(
+                $"This node's pseudonym key (fingerprint {pseudonyms.Fingerprint}) is not the one this database's beneficiary IDs were made " +
+                $"with (fingerprint {fixedFingerprint}): every person would get a new ID. Configure the original Pseudonym:Key.");
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -48,6 +48,16 @@ public sealed class MultiNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_node_with_another_pseudonym_key_is_refused_at_start_up()
+    {
+        // The database remembers the key the first node made IDs with; a second key would give everyone a new ID.
+        await _first.Database.ScalarAsync<int>("update node_setting set value = 'fedcba9876543210' where name = 'pseudonym-key-fingerprint'");
+        using var node = new NodeFactory(Start, _first.Database, new Dictionary<string, string?> { ["Clock:Mode"] = "System" });
+        var error = Assert.ThrowsAny<Exception>(() => node.CreateClient());
+        Assert.Contains("fingerprint fedcba9876543210", error.ToString());
+    }
+
+    [Fact]
     public async Task Two_nodes_on_one_database_are_one_cluster_and_either_serves_any_person()
     {
         Assert.Equal(2L, await _first.Database.ScalarAsync<long>("select count(*) from orleans_membership where status = 3"));
