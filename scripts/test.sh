@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 pg_find_bin
 work=$(mktemp -d "${TMPDIR:-/tmp}/silentcert-test.XXXXXX")
 chmod 755 "$work"
-port=$(pg_free_port 55400)
 cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
 # A test cluster: durability settings off because the cluster is thrown away.
-pg_start "$work/pg" "$port" fsync=off synchronous_commit=off full_page_writes=off
+pg_start_free "$work/pg" 55400 fsync=off synchronous_commit=off full_page_writes=off
+port="$PG_PORT"
 export SILENTCERT_TEST_PG
 SILENTCERT_TEST_PG="$(pg_connection_string "$port" postgres)"
 echo "test PostgreSQL on 127.0.0.1:$port"
