@@ -10,6 +10,7 @@ public static class SilentCertApi
         routes.MapBeneficiariesApi();
         routes.MapEvidenceApi();
         routes.MapNotificationsApi();
+        routes.MapRecognitionsApi();
         if (routes.ServiceProvider.GetRequiredService<IOptions<ClockOptions>>().Value.IsManual)
         {
             routes.MapClockApi();
