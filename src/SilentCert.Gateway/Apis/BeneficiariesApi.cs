@@ -35,9 +35,12 @@ public static class BeneficiariesApi
     public static RouteGroupBuilder MapBeneficiariesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/beneficiaries").WithTags("Beneficiaries");
-        group.MapPost("/", Enrol).WithSummary("Enrol a person, or update an enrolled one (same ID number: 200).");
-        group.MapPost("/lookup", Lookup).WithSummary("Find a beneficiary ID by ID number, which never travels in a URL.");
-        group.MapGet("/{beneficiaryId}", Get).WithSummary("The one-screen view of a beneficiary.");
+        group.MapPost("/", Enrol).WithSummary("Enrol a person, or update an enrolled one (same ID number: 200).")
+            .Produces<BeneficiaryIdResponse>(StatusCodes.Status201Created).Produces<BeneficiaryIdResponse>().ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapPost("/lookup", Lookup).WithSummary("Find a beneficiary ID by ID number, which never travels in a URL.")
+            .Produces<BeneficiaryIdResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{beneficiaryId}", Get).WithSummary("The one-screen view of a beneficiary.")
+            .Produces<BeneficiaryResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -18,7 +18,8 @@ public static class ClockApi
         var group = routes.MapGroup("/api/v1/admin/clock").WithTags("Clock (manual mode)");
         group.MapGet("/", ([FromKeyedServices(NodeClock.Key)] TimeProvider clock) =>
             TypedResults.Ok(new ClockResponse(ChinaTime.ToLocal(clock.GetUtcNow()), 0)));
-        group.MapPost("/", Move).WithSummary("Move simulated time forward; returns after every action due by then has run.");
+        group.MapPost("/", Move).WithSummary("Move simulated time forward; returns after every action due by then has run.")
+            .Produces<ClockResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 

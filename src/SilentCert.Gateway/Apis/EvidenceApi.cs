@@ -20,7 +20,8 @@ public static partial class EvidenceApi
     public static RouteGroupBuilder MapEvidenceApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/evidence").WithTags("Evidence");
-        group.MapPost("/", Receive).WithSummary("A batch of up to 10,000 evidence records; bad records are rejected one by one.");
+        group.MapPost("/", Receive).WithSummary("A batch of up to 10,000 evidence records; bad records are rejected one by one.")
+            .Produces<EvidenceBatchResult>().ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 

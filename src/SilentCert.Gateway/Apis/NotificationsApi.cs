@@ -10,7 +10,8 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/notifications").WithTags("Notifications");
-        group.MapGet("/", List).WithSummary("What the outbox decided to tell a beneficiary, and when it was delivered.");
+        group.MapGet("/", List).WithSummary("What the outbox decided to tell a beneficiary, and when it was delivered.")
+            .Produces<List<NotificationResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 

@@ -12,7 +12,8 @@ public static class RecognitionsApi
     {
         var group = routes.MapGroup("/api/v1/recognitions").WithTags("Recognitions");
         group.MapGet("/{beneficiaryId}", Get)
-            .WithSummary("A department's view of one certification: status, deadline, when and through which channel the person was last certified.");
+            .WithSummary("A department's view of one certification: status, deadline, when and through which channel the person was last certified.")
+            .Produces<RecognitionResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 

@@ -68,6 +68,19 @@ public sealed class OperationsApiTests(OperationsApiTests.Node node) : IClassFix
     }
 
     [Fact]
+    public async Task OpenAPI_describes_responses_with_the_contracts_field_names()
+    {
+        var document = await _client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+
+        string[] Fields(string schema) => [.. schemas.GetProperty(schema).GetProperty("properties").EnumerateObject().Select(p => p.Name)];
+        Assert.Equal(["accepted", "duplicates", "unknownPersons", "rejected"], Fields("EvidenceBatchResult"));
+        Assert.Equal(["index", "sourceRecordId", "error"], Fields("RejectedRecord"));
+        Assert.Subset(Fields("BeneficiaryResponse").ToHashSet(),
+            new HashSet<string> { "beneficiaryId", "maskedIdNumber", "region", "flags", "status", "lastCertification", "programmes", "openCase", "history" });
+    }
+
+    [Fact]
     public async Task Errors_the_framework_writes_also_carry_an_actionable_detail()
     {
         await ProblemAssert.Is(await _client.GetAsync("/api/v1/no-such-thing"), HttpStatusCode.NotFound, "GET", "/openapi/v1.json");
