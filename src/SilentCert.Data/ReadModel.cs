@@ -5,6 +5,7 @@ namespace SilentCert.Data;
 /// <summary>What a grain publishes about its person after each decision. <see cref="Version"/> grows with every decision.</summary>
 public sealed record BeneficiarySnapshot(
     string PersonKey,
+    string MaskedIdNumber,
     string Region,
     string Status,
     DateTimeOffset? NextActionAt,
@@ -34,16 +35,17 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         await using var batch = new NpgsqlBatch(connection, transaction);
 
         var person = new NpgsqlBatchCommand("""
-            insert into beneficiary (person_key, region, status, next_action_at, last_certified_on, last_certification_source, version, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            insert into beneficiary (person_key, region, status, next_action_at, last_certified_on, last_certification_source, version, updated_at, masked_id_number)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             on conflict (person_key) do update set
               region = excluded.region, status = excluded.status, next_action_at = excluded.next_action_at,
+              masked_id_number = excluded.masked_id_number,
               last_certified_on = excluded.last_certified_on, last_certification_source = excluded.last_certification_source,
               version = excluded.version, updated_at = excluded.updated_at
             where beneficiary.version <= excluded.version
             """);
         Add(person, snapshot.PersonKey, snapshot.Region, snapshot.Status, snapshot.NextActionAt?.ToUniversalTime(),
-            snapshot.LastCertifiedOn, snapshot.LastCertificationSource, snapshot.Version, now.ToUniversalTime());
+            snapshot.LastCertifiedOn, snapshot.LastCertificationSource, snapshot.Version, now.ToUniversalTime(), snapshot.MaskedIdNumber);
         batch.BatchCommands.Add(person);
 
         var enrolments = new NpgsqlBatchCommand("""

@@ -173,7 +173,7 @@ public sealed partial class BeneficiaryGrain(
         var today = ChinaTime.DateOf(now);
         var last = person.LastCertification;
         return new BeneficiarySnapshot(
-            Key, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
+            Key, person.MaskedIdNumber, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
             last?.ObservedOn, last?.Source, person.History.Length,
             [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay))]);
     }

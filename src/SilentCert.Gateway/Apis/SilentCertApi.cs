@@ -11,6 +11,7 @@ public static class SilentCertApi
         routes.MapEvidenceApi();
         routes.MapNotificationsApi();
         routes.MapRecognitionsApi();
+        routes.MapPayrollApi();
         if (routes.ServiceProvider.GetRequiredService<IOptions<ClockOptions>>().Value.IsManual)
         {
             routes.MapClockApi();

@@ -78,6 +78,7 @@ public static class SilentCertHost
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString(configuration)));
         services.AddSingleton<EvidenceLog>();
         services.AddSingleton<ReadModel>();
+        services.AddSingleton<PayrollStore>();
         services.AddSingleton<NodeSettings>();
 
         // The node's clock: system time, or a manual clock that only the clock endpoint moves. Tests put a fake here.
