@@ -5,7 +5,8 @@ using SilentCert.Tests.Infrastructure;
 
 namespace SilentCert.Tests.Api;
 
-// Proves the README's walk-through over HTTP: certified → due → overdue → suspended → certified on the manual clock.
+// Proves the README's walk-through over HTTP: certified → due → overdue → suspended → certified on the manual clock,
+// and the two withheld months paid back to the fen in the next open payroll (rules 8-10, 14).
 public sealed class ReadmeFlowTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
@@ -68,15 +69,40 @@ public sealed class ReadmeFlowTests : IAsyncLifetime
         Assert.Equal("suspended", view.GetProperty("status").GetString());
         Assert.Equal("2027-04-01", view.GetProperty("programmes")[0].GetProperty("suspendedFrom").GetString());
 
-        // Rule 10: a face check on 2027-05-20 certifies again until 2028-05-20.
-        await _node.MoveClockTo(_client, new DateTimeOffset(2027, 5, 20, 10, 0, 0, TimeSpan.FromHours(8)));
+        // Rule 14: April and May are withheld (3,200.00 each) and closed, the way the monthly bank run goes out.
+        var april = await _client.PostAsync("/api/v1/payroll/pension-employee/2027-04/close", null);
+        Assert.Equal(HttpStatusCode.OK, april.StatusCode);
+        Assert.Equal(["withheld 3200.00 [2027-04]"], Lines(await april.Content.ReadFromJsonAsync<JsonElement>(), id));
+        await _node.MoveClockTo(_client, new DateTimeOffset(2027, 5, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+        var may = await _client.PostAsync("/api/v1/payroll/pension-employee/2027-05/close", null);
+        Assert.Equal(["withheld 3200.00 [2027-05]"], Lines(await may.Content.ReadFromJsonAsync<JsonElement>(), id));
+
+        // Rule 10: a face check on 2027-06-10 certifies again, until 2028-06-10 (strong, age 77: 12 months).
+        await _node.MoveClockTo(_client, new DateTimeOffset(2027, 6, 10, 10, 0, 0, TimeSpan.FromHours(8)));
         await _client.PostAsJsonAsync("/api/v1/evidence", new
         {
-            records = new[] { new { source = "face-selfservice", sourceRecordId = "F-9", idNumber, observedAt = "2027-05-20T09:30:00+08:00" } },
+            records = new[] { new { source = "face-selfservice", sourceRecordId = "F-9", idNumber, observedAt = "2027-06-10T09:30:00+08:00" } },
         });
         view = await View(id);
         Assert.Equal("certified", view.GetProperty("status").GetString());
-        Assert.Equal("2028-05-20", view.GetProperty("programmes")[0].GetProperty("deadline").GetString());
+        Assert.Equal("2028-06-10", view.GetProperty("programmes")[0].GetProperty("deadline").GetString());
         Assert.Contains(view.GetProperty("history").EnumerateArray(), h => h.GetProperty("event").GetString() == "resumed");
+
+        // Both withheld months come back in June, the first open month: 2 × 3,200.00 = 6,400.00, to the fen.
+        var june = await _client.GetFromJsonAsync<JsonElement>("/api/v1/payroll/pension-employee/2027-06");
+        Assert.Equal(["regular 3200.00 [2027-06]", "arrears 6400.00 [2027-04,2027-05]"], Lines(june, id));
+        var csv = new HttpRequestMessage(HttpMethod.Get, "/api/v1/payroll/pension-employee/2027-06");
+        csv.Headers.Accept.ParseAdd("text/csv");
+        var file = await (await _client.SendAsync(csv)).Content.ReadAsStringAsync();
+        Assert.Contains($"pension-employee,2027-06,{id},340102********1238,arrears,6400.00,2027-04;2027-05", file);
+        Assert.DoesNotContain(idNumber, file);
     }
+
+    private static string[] Lines(JsonElement payroll, string id) =>
+    [
+        .. payroll.GetProperty("lines").EnumerateArray()
+            .Where(l => l.GetProperty("beneficiaryId").GetString() == id)
+            .Select(l => $"{l.GetProperty("kind").GetString()} {l.GetProperty("amount").GetDecimal():0.00} " +
+                $"[{string.Join(",", l.GetProperty("months").EnumerateArray().Select(m => m.GetString()))}]"),
+    ];
 }
