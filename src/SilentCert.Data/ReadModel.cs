@@ -16,8 +16,12 @@ public sealed record BeneficiarySnapshot(
 
 public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth);
 
-/// <summary>A message the outbox is to deliver; <see cref="IdempotencyKey"/> is unique per person.</summary>
-public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt);
+/// <summary>
+/// A message the outbox is to deliver; <see cref="IdempotencyKey"/> is unique per person. A department push names its
+/// <see cref="Event"/> (suspended, resumed) and the day it takes effect.
+/// </summary>
+public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt,
+    string? Event = null, DateOnly? EffectiveFrom = null);
 
 public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
 
@@ -70,10 +74,10 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         if (messages.Count > 0)
         {
             var outbox = new NpgsqlBatchCommand("""
-                insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at)
-                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created
-                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[])
-                     as t(key, kind, days, deadline, programmes, created)
+                insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at, event, effective_from)
+                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created, t.event, t.effective
+                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[], $9::text[], $10::date[])
+                     as t(key, kind, days, deadline, programmes, created, event, effective)
                 on conflict (person_key, idempotency_key) do nothing
                 """);
             Add(outbox, snapshot.PersonKey, snapshot.Region,
@@ -81,9 +85,13 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
                 messages.Select(m => m.DaysBefore is int d ? (object)d : DBNull.Value).ToArray(),
                 messages.Select(m => m.Deadline is DateOnly d ? (object)d : DBNull.Value).ToArray(),
                 messages.Select(m => string.Join(',', m.Programmes)).ToArray(),
-                messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray());
+                messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray(),
+                messages.Select(m => (object?)m.Event ?? DBNull.Value).ToArray(),
+                messages.Select(m => m.EffectiveFrom is DateOnly d ? (object)d : DBNull.Value).ToArray());
             outbox.Parameters[4].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer;
             outbox.Parameters[5].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
+            outbox.Parameters[8].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
+            outbox.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
             batch.BatchCommands.Add(outbox);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
@@ -116,11 +124,12 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         return await command.ReadStringsAsync(cancellationToken);
     }
 
+    /// <summary>What the person is told (warnings, visit tasks); department pushes go to the departments' webhooks instead.</summary>
     public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             select kind, days_before, deadline, programmes, created_at, delivered_at
-            from notification_outbox where person_key = $1 order by created_at, id
+            from notification_outbox where person_key = $1 and kind <> 'department-push' order by created_at, id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
         var rows = new List<NotificationRow>();

@@ -180,10 +180,16 @@ public sealed partial class BeneficiaryGrain(
 
     /// <summary>
     /// One warning per deadline and offset, and one visit task per deadline, whichever programmes share it: the person
-    /// is told once that their certification runs out on that day, and staff are sent once.
+    /// is told once that their certification runs out on that day, and staff are sent once. A suspension or resumption
+    /// is pushed to the programme's department, one push per programme; its key names the day it takes effect, so a
+    /// republish adds nothing and a later suspension of the same programme is a push of its own.
     /// </summary>
-    private static List<OutboxMessage> OutboxMessagesFor(IEnumerable<HistoryEntry> entries) =>
+    private static List<OutboxMessage> OutboxMessagesFor(IReadOnlyCollection<HistoryEntry> entries) =>
     [
+        .. entries
+            .Where(h => h.Event is HistoryEvents.Suspended or HistoryEvents.Resumed && h.Programme is not null)
+            .Select(h => new OutboxMessage($"push:{h.Event}:{h.Programme}:{h.EffectiveFrom ?? h.Deadline:yyyy-MM-dd}", "department-push", null, h.Deadline,
+                [h.Programme!], h.At, h.Event, h.EffectiveFrom)),
         .. entries
             .Where(h => h.Event is HistoryEvents.Warned or HistoryEvents.VisitTask)
             .GroupBy(h => (h.Event, h.Deadline, h.DaysBefore))

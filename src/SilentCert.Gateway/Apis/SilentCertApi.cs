@@ -12,6 +12,7 @@ public static class SilentCertApi
         routes.MapNotificationsApi();
         routes.MapRecognitionsApi();
         routes.MapPayrollApi();
+        routes.MapWebhooksApi();
         if (routes.ServiceProvider.GetRequiredService<IOptions<ClockOptions>>().Value.IsManual)
         {
             routes.MapClockApi();

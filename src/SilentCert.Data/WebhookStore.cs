@@ -1,0 +1,122 @@
+using Npgsql;
+
+namespace SilentCert.Data;
+
+public sealed record WebhookSubscription(long Id, string Department, string Programme, string Url, DateTimeOffset CreatedAt);
+
+/// <summary>One push to one subscriber, claimed for an attempt. <see cref="Attempts"/> counts the attempts before this one.</summary>
+public sealed record ClaimedDelivery(
+    long SubscriptionId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey,
+    string Programme, string Event, DateOnly? EffectiveFrom, DateTimeOffset DecidedAt);
+
+/// <summary>
+/// Department webhooks: who subscribed to which programme, and the delivery of each department push to each of them.
+/// Every delivery's state is a row, so a node that stops mid-way loses nothing, and several nodes can deliver at once.
+/// </summary>
+public sealed class WebhookStore(NpgsqlDataSource dataSource)
+{
+    /// <summary>Subscribes; the same URL subscribed to the same programme twice is one subscription.</summary>
+    public async Task<long> SubscribeAsync(string department, string programme, string url, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            with added as (
+              insert into webhook_subscription (department, programme, url, created_at) values ($1, $2, $3, $4)
+              on conflict (programme, url) do nothing
+              returning id)
+            select id from added
+            union all
+            select id from webhook_subscription where programme = $2 and url = $3
+            limit 1
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = department });
+        command.Parameters.Add(new NpgsqlParameter { Value = programme });
+        command.Parameters.Add(new NpgsqlParameter { Value = url });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<WebhookSubscription>> SubscriptionsAsync(string? programme, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select id, department, programme, url, created_at from webhook_subscription
+            where $1::text is null or programme = $1 order by id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)programme ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var rows = new List<WebhookSubscription>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new WebhookSubscription(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Turns department pushes not yet handed out into one delivery per subscriber of their programme, then claims up to
+    /// <paramref name="limit"/> deliveries that are due. A claim moves the next attempt to <paramref name="leaseUntil"/>:
+    /// another node skips it meanwhile, and if this node stops before recording the outcome, the delivery is due again then.
+    /// A push goes to the subscriptions that existed when it was decided, not to ones made later.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    {
+        await using (var fanOut = dataSource.CreateCommand("""
+            with handed as (
+              update notification_outbox set delivered_at = $1
+              where kind = 'department-push' and delivered_at is null
+              returning id, programmes, created_at)
+            insert into webhook_delivery (subscription_id, outbox_id, next_attempt_at)
+            select s.id, h.id, $1 from handed h join webhook_subscription s on s.programme = any(h.programmes) and s.created_at <= h.created_at
+            on conflict do nothing
+            """))
+        {
+            fanOut.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+            await fanOut.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var claim = dataSource.CreateCommand("""
+            update webhook_delivery d set next_attempt_at = $2
+            from (select subscription_id, outbox_id from webhook_delivery
+                  where delivered_at is null and next_attempt_at <= $1
+                  order by next_attempt_at limit $3 for update skip locked) due,
+                 webhook_subscription s, notification_outbox o
+            where d.subscription_id = due.subscription_id and d.outbox_id = due.outbox_id
+              and s.id = d.subscription_id and o.id = d.outbox_id
+            returning d.subscription_id, d.outbox_id, d.attempts, s.url, o.person_key, o.idempotency_key, o.programmes[1],
+                      o.event, o.effective_from, o.created_at
+            """);
+        claim.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = leaseUntil.ToUniversalTime() });
+        claim.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<ClaimedDelivery>();
+        await using var reader = await claim.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ClaimedDelivery(
+                reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
+                reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+        return rows;
+    }
+
+    public Task DeliveredAsync(ClaimedDelivery delivery, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, delivered_at = $3, last_error = null where subscription_id = $1 and outbox_id = $2",
+            now, null, cancellationToken);
+
+    public Task FailedAsync(ClaimedDelivery delivery, DateTimeOffset retryAt, string error, CancellationToken cancellationToken = default) =>
+        RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, next_attempt_at = $3, last_error = $4 where subscription_id = $1 and outbox_id = $2",
+            retryAt, error, cancellationToken);
+
+    private async Task RecordAsync(ClaimedDelivery delivery, string sql, DateTimeOffset at, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter { Value = delivery.SubscriptionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = delivery.OutboxId });
+        command.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
+        if (error is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = error });
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
