@@ -124,12 +124,12 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         return await command.ReadStringsAsync(cancellationToken);
     }
 
-    /// <summary>What the person is told (warnings, visit tasks); department pushes go to the departments' webhooks instead.</summary>
+    /// <summary>What the outbox decided about the person: warnings, visit tasks and department pushes (API.md), oldest first.</summary>
     public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             select kind, days_before, deadline, programmes, created_at, delivered_at
-            from notification_outbox where person_key = $1 and kind <> 'department-push' order by created_at, id
+            from notification_outbox where person_key = $1 order by created_at, id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
         var rows = new List<NotificationRow>();

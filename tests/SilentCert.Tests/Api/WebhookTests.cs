@@ -72,9 +72,11 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
         Assert.Equal(1, hook.Requests.Count(r => r.Key == suspended && r.Status == 200));
         Assert.Equal(3, await node.Database.ScalarAsync<int>(
             "select attempts from webhook_delivery where subscription_id = $1 and delivered_at is not null order by outbox_id limit 1", subscriptionId));
-        // Department pushes are not among what the person is told.
+        // API.md lists department pushes among the person's notifications: the suspension's and the resumption's, both delivered.
         var notes = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/notifications?beneficiaryId={key}");
-        Assert.DoesNotContain(notes.EnumerateArray(), n => n.GetProperty("kind").GetString() == "department-push");
+        var pushes = notes.EnumerateArray().Where(n => n.GetProperty("kind").GetString() == "department-push").ToList();
+        Assert.Equal(2, pushes.Count);
+        Assert.All(pushes, p => Assert.NotEqual(JsonValueKind.Null, p.GetProperty("deliveredAt").ValueKind));
     }
 
     [Fact]
