@@ -11,10 +11,12 @@ cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 
 # A test cluster: durability settings off because the cluster is thrown away.
-pg_start_free "$work/pg" 55400 fsync=off synchronous_commit=off full_page_writes=off
+# Many nodes start in parallel test classes, each with its own pools: allow plenty of connections.
+pg_start_free "$work/pg" 55400 fsync=off synchronous_commit=off full_page_writes=off max_connections=1000
 port="$PG_PORT"
 export SILENTCERT_TEST_PG
-SILENTCERT_TEST_PG="$(pg_connection_string "$port" postgres)"
+# Idle connections of nodes a test class has finished with are closed within seconds, not minutes.
+SILENTCERT_TEST_PG="$(pg_connection_string "$port" postgres);Connection Idle Lifetime=10;Connection Pruning Interval=5"
 echo "test PostgreSQL on 127.0.0.1:$port"
 
 status=0
