@@ -22,6 +22,9 @@ public sealed class CertificationRules
 
     public bool IsKnownProgramme(string code) => _programmes.ContainsKey(code);
 
+    /// <summary>The first month the programme has a payroll for, when the province configured one.</summary>
+    public YearMonth? ProgrammeStart(string code) => _programmes.TryGetValue(code, out var programme) ? programme.StartMonth : null;
+
     /// <summary>Enrols a person or updates an enrolled one (rule 5), then evaluates at once (rule 8).</summary>
     public Beneficiary Enrol(Beneficiary? current, EnrolmentRequest request, DateTimeOffset now)
     {

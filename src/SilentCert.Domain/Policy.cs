@@ -97,5 +97,8 @@ public sealed record CertificationPolicy
     }
 }
 
-/// <summary>A benefit programme run by a department; <see cref="MaxPeriodMonths"/> caps its period (rule 4).</summary>
-public sealed record ProgrammeDefinition(string Code, string Department, string Name, int? MaxPeriodMonths = null);
+/// <summary>
+/// A benefit programme run by a department; <see cref="MaxPeriodMonths"/> caps its period (rule 4); no payroll exists for
+/// a month before <see cref="StartMonth"/>.
+/// </summary>
+public sealed record ProgrammeDefinition(string Code, string Department, string Name, int? MaxPeriodMonths = null, YearMonth? StartMonth = null);

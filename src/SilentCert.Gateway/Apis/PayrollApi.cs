@@ -70,6 +70,10 @@ public static class PayrollApi
         {
             return Problems.NotFound($"No programme {EvidenceValidation.QuoteCode(programme)} is configured; use a programme code such as pension-employee.");
         }
+        if (rules.ProgrammeStart(programme) is { } start && payrollMonth < start)
+        {
+            return Problems.Invalid("month", $"{payrollMonth} is before {programme} began ({start}); ask for {start} or later.");
+        }
         return null;
     }
 

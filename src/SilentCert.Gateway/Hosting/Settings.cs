@@ -88,6 +88,9 @@ public sealed class ProgrammeSettings
     public string Department { get; set; } = "";
     public string Name { get; set; } = "";
     public int? MaxPeriodMonths { get; set; }
+
+    /// <summary>The programme's first payroll month, yyyy-MM (optional).</summary>
+    public string? StartMonth { get; set; }
 }
 
 public static class CatalogueSettings
@@ -133,6 +136,14 @@ public static class CatalogueSettings
         {
             throw new InvalidOperationException($"Programme code '{code}' may hold only lower-case letters, digits and '-'.");
         }
-        return [.. programmes.Select(p => new ProgrammeDefinition(p.Key, p.Value.Department, p.Value.Name, p.Value.MaxPeriodMonths))];
+        return [.. programmes.Select(p => new ProgrammeDefinition(p.Key, p.Value.Department, p.Value.Name, p.Value.MaxPeriodMonths, StartMonthOf(p.Key, p.Value)))];
+    }
+
+    private static YearMonth? StartMonthOf(string code, ProgrammeSettings programme)
+    {
+        if (programme.StartMonth is null) return null;
+        return YearMonth.TryParse(programme.StartMonth, out var month)
+            ? month
+            : throw new InvalidOperationException($"Programmes:{code}:StartMonth must be a month written yyyy-MM.");
     }
 }

@@ -190,8 +190,11 @@ public sealed class PayrollOpenMonthTests(PayrollOpenMonthTests.Node node) : ICl
 // Proves the payroll errors: unknown programme 404, malformed month 400, closing a month not begun 409; each changes nothing.
 public sealed class PayrollErrorTests(PayrollErrorTests.Node node) : IClassFixture<PayrollErrorTests.Node>
 {
-    /// <summary>2026-06-30 23:59 in China: July has not begun. Nothing in this class moves the clock.</summary>
-    public sealed class Node() : ApiNode(Local(2026, 6, 30, 23, 59));
+    /// <summary>
+    /// 2026-06-30 23:59 in China: July has not begun. Nothing in this class moves the clock. The province says dibao began
+    /// in 2026-01.
+    /// </summary>
+    public sealed class Node() : ApiNode(Local(2026, 6, 30, 23, 59), new Dictionary<string, string?> { ["Programmes:dibao:StartMonth"] = "2026-01" });
 
     private readonly HttpClient _client = node.Client;
 
@@ -217,6 +220,15 @@ public sealed class PayrollErrorTests(PayrollErrorTests.Node node) : IClassFixtu
         await ProblemAssert.Is(await _client.GetAsync($"/api/v1/payroll/pension-employee/{month}"), HttpStatusCode.BadRequest, "month", "yyyy-MM");
         await ProblemAssert.Is(await _client.PostAsync($"/api/v1/payroll/pension-employee/{month}/close", null), HttpStatusCode.BadRequest, "month", "yyyy-MM");
         Assert.Equal(0, await ClosedMonths());
+    }
+
+    [Fact]
+    public async Task A_month_before_the_programme_began_is_refused()
+    {
+        await ProblemAssert.Is(await _client.GetAsync("/api/v1/payroll/dibao/2025-12"), HttpStatusCode.BadRequest, "month", "2026-01");
+        await ProblemAssert.Is(await _client.PostAsync("/api/v1/payroll/dibao/2025-12/close", null), HttpStatusCode.BadRequest, "month", "2026-01");
+        Assert.Equal(0, await ClosedMonths());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/api/v1/payroll/dibao/2026-01")).StatusCode);
     }
 
     [Fact]
