@@ -193,11 +193,12 @@ public sealed partial class BeneficiaryGrain(
         .. entries
             .Where(h => h.Event is HistoryEvents.Warned or HistoryEvents.VisitTask)
             .GroupBy(h => (h.Event, h.Deadline, h.DaysBefore))
-            .Select(g => g.Key.Event == HistoryEvents.Warned
-                ? new OutboxMessage($"warning:{g.Key.Deadline:yyyy-MM-dd}:{g.Key.DaysBefore}", "warning", g.Key.DaysBefore, g.Key.Deadline,
-                    [.. g.Select(h => h.Programme!).Distinct()], g.First().At)
-                : new OutboxMessage($"visit-task:{g.Key.Deadline:yyyy-MM-dd}", "visit-task", null, g.Key.Deadline,
-                    [.. g.Select(h => h.Programme!).Distinct()], g.First().At)),
+            .Select(g =>
+            {
+                var kind = g.Key.Event == HistoryEvents.Warned ? "warning" : "visit-task";
+                return new OutboxMessage($"{kind}:{g.Key.Deadline:yyyy-MM-dd}{(g.Key.DaysBefore is { } days ? $":{days}" : "")}", kind,
+                    g.Key.DaysBefore, g.Key.Deadline, [.. g.Select(h => h.Programme!).Distinct()], g.First().At);
+            }),
     ];
 
     /// <summary>Strength comes from the source catalogue; a source no longer configured as positive certifies nothing.</summary>

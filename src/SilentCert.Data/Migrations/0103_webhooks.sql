@@ -2,6 +2,9 @@
 -- 'department-push' naming its event and the day it takes effect; each webhook subscribed to the programme gets it.
 alter table notification_outbox add column event text;
 alter table notification_outbox add column effective_from date;
+-- The delivery worker looks for pushes not yet handed out every few seconds; warnings (also undelivered until a
+-- delivery worker exists for them) must not be in the way of that look-up.
+create index notification_outbox_pushes_pending on notification_outbox (id) where kind = 'department-push' and delivered_at is null;
 
 create table webhook_subscription (
   id bigint generated always as identity primary key,
