@@ -18,6 +18,13 @@ public interface IBeneficiaryGrain : IGrainWithStringKey
     Task ApplyEvidence(ImmutableArray<EvidenceItem> records);
 
     /// <summary>
+    /// Ends the person's entitlement to every programme with the month of a confirmed death (rule 13). Final: a second
+    /// call changes nothing.
+    /// </summary>
+    [Alias("Terminate")]
+    Task Terminate(TerminationCommand command);
+
+    /// <summary>
     /// Carries out every action due up to the current instant of the node's clock: the one code path that reminder ticks
     /// and the manual clock both take. Idempotent.
     /// </summary>
@@ -57,6 +64,12 @@ public sealed record EvidenceItem(
     [property: Id(1)] string Source,
     [property: Id(2)] string SourceRecordId,
     [property: Id(3)] DateTimeOffset ObservedAt);
+
+/// <summary>A reviewer's confirmation of a death; <see cref="Cause"/> names the decision (e.g. the case) for the history.</summary>
+[GenerateSerializer, Immutable, Alias("SilentCert.TerminationCommand")]
+public sealed record TerminationCommand(
+    [property: Id(0)] DateOnly DateOfDeath,
+    [property: Id(1)] string Cause);
 
 [GenerateSerializer, Immutable, Alias("SilentCert.BeneficiaryView")]
 public sealed record BeneficiaryView(

@@ -18,7 +18,8 @@ public sealed class PayrollStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// The lines of month $2 (its first day) of programme $1, as the current state says; $3: whether $2 is the settlement
-    /// month, the only one that carries back-pay. Columns: person_key, kind, amount, months.
+    /// month, the only one that carries back-pay, estate and recovery. Columns: person_key, kind, amount, months. Only
+    /// closed months have rows in payroll_line, so everything counted against it is counted against closed months.
     /// </summary>
     private const string PreviewSql = """
         select e.person_key,
@@ -26,20 +27,46 @@ public sealed class PayrollStore(NpgsqlDataSource dataSource)
                e.monthly_amount,
                array[$2::date]
         from enrolment_status e
-        where e.programme = $1 and e.start_month <= $2
+        where e.programme = $1 and e.start_month <= $2 and (e.ends_with is null or $2 <= e.ends_with)
         union all
         -- Back-pay (rule 10): months a closed payroll withheld, not settled since, that are payable now.
         select w.person_key, 'arrears', sum(w.amount), array_agg(w.month order by w.month)
         from payroll_line w
         join enrolment_status e on e.person_key = w.person_key and e.programme = w.programme
         where $3 and w.programme = $1 and w.kind = 'withheld' and w.month < $2
-          and w.month >= e.start_month
+          and w.month >= e.start_month and e.ends_with is null
           and (e.suspended_from is null or w.month < e.suspended_from)
           and not exists (
             select 1 from payroll_line s
             where s.programme = w.programme and s.person_key = w.person_key
               and s.kind in ('arrears', 'estate') and w.month = any (s.months))
         group by w.person_key
+        union all
+        -- Estate (rule 13): months a closed payroll withheld up to the month of death, not settled since. Withheld months
+        -- after it are cancelled: they have no line.
+        select e.person_key, 'estate', sum(w.amount), array_agg(w.month order by w.month)
+        from enrolment_status e
+        join payroll_line w on w.programme = e.programme and w.person_key = e.person_key and w.kind = 'withheld'
+        where $3 and e.programme = $1 and e.ends_with is not null and w.month <= e.ends_with
+          and not exists (
+            select 1 from payroll_line s
+            where s.programme = w.programme and s.person_key = w.person_key
+              and s.kind in ('arrears', 'estate') and w.month = any (s.months))
+        group by e.person_key
+        union all
+        -- Recovery (rule 13, 追回): months after the month of death that a closed payroll paid, by its regular line or
+        -- later by arrears (at the amount the month withheld), not recovered yet.
+        select e.person_key, 'recovery', sum(p.amount), array_agg(p.month order by p.month)
+        from enrolment_status e
+        join payroll_line p on p.programme = e.programme and p.person_key = e.person_key and p.kind in ('regular', 'withheld')
+        where $3 and e.programme = $1 and e.ends_with is not null and p.month > e.ends_with
+          and (p.kind = 'regular' or exists (
+            select 1 from payroll_line a
+            where a.programme = p.programme and a.person_key = p.person_key and a.kind = 'arrears' and p.month = any (a.months)))
+          and not exists (
+            select 1 from payroll_line r
+            where r.programme = p.programme and r.person_key = p.person_key and r.kind = 'recovery' and p.month = any (r.months))
+        group by e.person_key
         """;
 
     private const string ClosedSql = """

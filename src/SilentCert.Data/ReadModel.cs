@@ -14,11 +14,12 @@ public sealed record BeneficiarySnapshot(
     int Version,
     IReadOnlyList<EnrolmentSnapshot> Enrolments);
 
-public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth);
+/// <summary>One enrolment as the payroll reads it; <see cref="EndsWith"/> is the first day of the last month of entitlement.</summary>
+public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth, DateOnly? EndsWith);
 
 /// <summary>
 /// A message the outbox is to deliver; <see cref="IdempotencyKey"/> is unique per person. A department push names its
-/// <see cref="Event"/> (suspended, resumed) and the day it takes effect.
+/// <see cref="Event"/> (suspended, resumed, terminated) and the day it takes effect.
 /// </summary>
 public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt,
     string? Event = null, DateOnly? EffectiveFrom = null);
@@ -53,22 +54,24 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(person);
 
         var enrolments = new NpgsqlBatchCommand("""
-            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, version)
-            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, $3
-            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[])
-                 as t(programme, status, deadline, suspended, amount, start_month)
+            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, ends_with, version)
+            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, t.ends_with, $3
+            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[], $10::date[])
+                 as t(programme, status, deadline, suspended, amount, start_month, ends_with)
             on conflict (person_key, programme) do update set
               region = excluded.region, status = excluded.status, deadline = excluded.deadline,
               suspended_from = excluded.suspended_from, monthly_amount = excluded.monthly_amount,
-              start_month = excluded.start_month, version = excluded.version
+              start_month = excluded.start_month, ends_with = excluded.ends_with, version = excluded.version
             where enrolment_status.version <= excluded.version
             """);
         var e = snapshot.Enrolments;
         Add(enrolments, snapshot.PersonKey, snapshot.Region, snapshot.Version,
             e.Select(x => x.Programme).ToArray(), e.Select(x => x.Status).ToArray(), e.Select(x => x.Deadline).ToArray(),
             e.Select(x => x.SuspendedFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
-            e.Select(x => x.MonthlyAmount).ToArray(), e.Select(x => x.StartMonth).ToArray());
+            e.Select(x => x.MonthlyAmount).ToArray(), e.Select(x => x.StartMonth).ToArray(),
+            e.Select(x => x.EndsWith is DateOnly d ? (object)d : DBNull.Value).ToArray());
         enrolments.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
+        enrolments.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
         batch.BatchCommands.Add(enrolments);
 
         if (messages.Count > 0)

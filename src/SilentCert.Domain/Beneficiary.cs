@@ -59,6 +59,13 @@ public sealed record ProgrammeEnrolment(
     // Stored state outlives code: a field added later is absent from older state. So a collection added to the state
     // is an init property that defaults to empty, never a positional parameter (whose default would be a null array).
     public ImmutableArray<SuspensionEpisode> PastSuspensions { get; init; } = [];
+
+    /// <summary>The last month of entitlement, once a death is confirmed (rule 13); null while the person is entitled.</summary>
+    public YearMonth? EndsWith { get; init; }
+
+    /// <summary>What the enrolment is owed month by month as the state says now (rule 14's input).</summary>
+    [JsonIgnore]
+    public Entitlement Entitlement => new(StartMonth, MonthlyAmount, SuspendedFrom is DateOnly from ? YearMonth.Of(from) : null, EndsWith);
 }
 
 /// <summary>One decision on the person's record: append-only (rule 15).</summary>
@@ -82,6 +89,7 @@ public static class HistoryEvents
     public const string Overdue = "overdue";
     public const string Suspended = "suspended";
     public const string Resumed = "resumed";
+    public const string Terminated = "terminated";
 }
 
 /// <summary>
@@ -100,6 +108,9 @@ public sealed record Beneficiary(
     Observation? LatestWeak,
     ImmutableArray<HistoryEntry> History)
 {
+    /// <summary>The confirmed date of death (rule 13); null while the person is alive as far as anyone has confirmed.</summary>
+    public DateOnly? DateOfDeath { get; init; }
+
     /// <summary>The most recent certification, strong before weak on the same instant.</summary>
     [JsonIgnore]
     public Observation? LastCertification =>

@@ -53,7 +53,10 @@ public sealed class CertificationRules
                 continue;
             }
             // A programme joined later starts from what is already known of the person (互认复用), then from this enrolment.
-            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null);
+            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null)
+            {
+                EndsWith = person.DateOfDeath is DateOnly died ? YearMonth.Of(died) : null,
+            };
             var history = ImmutableArray.CreateBuilder<HistoryEntry>();
             foreach (var known in new[] { person.LatestStrong, person.LatestWeak }.OfType<Observation>())
             {
@@ -72,6 +75,10 @@ public sealed class CertificationRules
     /// </summary>
     public Beneficiary Apply(Beneficiary person, IEnumerable<Observation> evidence, DateTimeOffset now)
     {
+        if (person.DateOfDeath is not null)
+        {
+            return person; // A confirmed death is final: nothing certifies the person again.
+        }
         var ordered = evidence.ToList();
         ordered.Sort(Observation.Compare);
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
@@ -93,6 +100,10 @@ public sealed class CertificationRules
     /// </summary>
     public Beneficiary Evaluate(Beneficiary person, DateTimeOffset now)
     {
+        if (person.DateOfDeath is not null)
+        {
+            return person; // Nobody is warned or suspended after entitlement has ended.
+        }
         var today = ChinaTime.DateOf(now);
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
         var programmes = person.Programmes.Select(p => EvaluateProgramme(person, p, today, now, history)).ToImmutableArray();
@@ -102,6 +113,10 @@ public sealed class CertificationRules
     /// <summary>The next instant at which <see cref="Evaluate"/> has something to do, or null when nothing can happen without evidence.</summary>
     public DateTimeOffset? NextActionAt(Beneficiary person)
     {
+        if (person.DateOfDeath is not null)
+        {
+            return null;
+        }
         DateOnly? next = null;
         foreach (var p in person.Programmes)
         {
@@ -117,15 +132,44 @@ public sealed class CertificationRules
 
     public CertificationStatus StatusOf(ProgrammeEnrolment p, DateOnly today)
     {
+        if (p.EndsWith is not null) return CertificationStatus.Terminated;
         if (p.SuspendedFrom is DateOnly from && today >= from) return CertificationStatus.Suspended;
         if (today > p.Deadline) return CertificationStatus.Overdue;
         if (today >= p.Deadline.AddDays(-_policy.WarningWindowDays)) return CertificationStatus.Due;
         return CertificationStatus.Certified;
     }
 
-    /// <summary>The person's status: the most severe of their programmes' (suspended > overdue > due > certified).</summary>
+    /// <summary>
+    /// The person's status: terminated once a death is confirmed, otherwise the most severe of their programmes'
+    /// (suspended > overdue > due > certified).
+    /// </summary>
     public CertificationStatus StatusOf(Beneficiary person, DateOnly today) =>
-        person.Programmes.Select(p => StatusOf(p, today)).DefaultIfEmpty(CertificationStatus.Certified).Max();
+        person.DateOfDeath is not null
+            ? CertificationStatus.Terminated
+            : person.Programmes.Select(p => StatusOf(p, today)).DefaultIfEmpty(CertificationStatus.Certified).Max();
+
+    /// <summary>
+    /// Rule 13, confirmed: entitlement to every programme ends with the month of <paramref name="dateOfDeath"/>. What was
+    /// paid for later months is recovered and what was withheld up to it goes to the estate (both by <see cref="Payroll"/>,
+    /// from the closed payrolls); later withheld months are cancelled. A confirmed death is final: confirming again changes
+    /// nothing.
+    /// </summary>
+    public Beneficiary Terminate(Beneficiary person, DateOnly dateOfDeath, string cause, DateTimeOffset now)
+    {
+        if (person.DateOfDeath is not null)
+        {
+            return person;
+        }
+        var endsWith = YearMonth.Of(dateOfDeath);
+        var history = person.Programmes.Select(p => new HistoryEntry(now, HistoryEvents.Terminated, cause, "terminate-confirmed-death",
+            p.Programme, p.Deadline, EffectiveFrom: endsWith.AddMonths(1).FirstDay));
+        return person with
+        {
+            DateOfDeath = dateOfDeath,
+            Programmes = [.. person.Programmes.Select(p => p with { EndsWith = endsWith })],
+            History = person.History.AddRange(history),
+        };
+    }
 
     /// <summary>
     /// Rule 9: suspension starts on the first day of the month after the deadline's month, or of a later month when the

@@ -76,6 +76,16 @@ public sealed partial class BeneficiaryGrain(
         await CommitAsync(person, rules.Apply(person, observations, now), now, [.. records.Select(r => r.Seq)]);
     }
 
+    public async Task Terminate(TerminationCommand command)
+    {
+        if (state.State.Person is not { } person)
+        {
+            throw new InvalidOperationException("Nobody is enrolled under this key.");
+        }
+        var now = clock.GetUtcNow();
+        await CommitAsync(person, rules.Terminate(person, command.DateOfDeath, command.Cause, now), now, []);
+    }
+
     public Task Evaluate() => state.State.Person is null ? ForgetAsync() : CatchUpAsync(republishAll: false);
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Evaluate();
@@ -175,19 +185,20 @@ public sealed partial class BeneficiaryGrain(
         return new BeneficiarySnapshot(
             Key, person.MaskedIdNumber, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
             last?.ObservedOn, last?.Source, person.History.Length,
-            [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay))]);
+            [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay,
+                p.EndsWith?.FirstDay))]);
     }
 
     /// <summary>
     /// One warning per deadline and offset, and one visit task per deadline, whichever programmes share it: the person
-    /// is told once that their certification runs out on that day, and staff are sent once. A suspension or resumption
-    /// is pushed to the programme's department, one push per programme; its key names the day it takes effect, so a
+    /// is told once that their certification runs out on that day, and staff are sent once. A suspension, resumption or
+    /// termination is pushed to the programme's department, one push per programme; its key names the day it takes effect, so a
     /// republish adds nothing and a later suspension of the same programme is a push of its own.
     /// </summary>
     private static List<OutboxMessage> OutboxMessagesFor(IReadOnlyCollection<HistoryEntry> entries) =>
     [
         .. entries
-            .Where(h => h.Event is HistoryEvents.Suspended or HistoryEvents.Resumed && h.Programme is not null)
+            .Where(h => h.Event is HistoryEvents.Suspended or HistoryEvents.Resumed or HistoryEvents.Terminated && h.Programme is not null)
             .Select(h => new OutboxMessage($"push:{h.Event}:{h.Programme}:{h.EffectiveFrom ?? h.Deadline:yyyy-MM-dd}", "department-push", null, h.Deadline,
                 [h.Programme!], h.At, h.Event, h.EffectiveFrom)),
         .. entries

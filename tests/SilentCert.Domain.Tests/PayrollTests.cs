@@ -148,4 +148,53 @@ public sealed class PayrollTests
             Assert.Equal(100.00m * (withheldByMonth.Length + 1), total);
         }, iter: 400);
     }
+
+    /// <summary>
+    /// A life that ends: months withheld at random, a death in a random month, confirmed in the same or a later month;
+    /// every month is closed as the settlement month, and one more after the confirmation. Laws (rules 13, 14): every month
+    /// up to the month of death ends paid once or owed once to the estate; every later month ends cancelled (withheld and
+    /// never paid) or paid and recovered once; the net money equals the entitlement to the fen.
+    /// </summary>
+    [Fact]
+    public void Over_a_life_ending_in_death_every_month_ends_paid_owed_to_the_estate_or_cancelled()
+    {
+        var start = M(2026, 1);
+        const decimal amount = 1234.56m;
+        var life = Gen.Select(Gen.Bool.Array[24], Gen.Int[0, 23], Gen.Int[0, 23]);
+        life.Sample((withheldByMonth, death, confirmedAfter) =>
+        {
+            var confirmed = Math.Max(death, confirmedAfter);
+            var diedIn = start.AddMonths(death);
+            var closed = new List<ClosedMonth>();
+            for (var i = 0; i <= withheldByMonth.Length; i++)
+            {
+                var month = start.AddMonths(i);
+                var withheld = i < withheldByMonth.Length && withheldByMonth[i];
+                var from = i;
+                while (withheld && from > 0 && withheldByMonth[from - 1]) from--;
+                var entitlement = new Entitlement(start, amount, withheld ? start.AddMonths(from) : null, i >= confirmed ? diedIn : null);
+                closed.Add(new ClosedMonth(month, Payroll.LinesFor(entitlement, month, closed, true)));
+            }
+
+            var lines = closed.SelectMany(c => c.Lines).ToList();
+            int Count(PayrollLineKind kind, YearMonth month) => lines.Count(l => l.Kind == kind && l.Months.Contains(month));
+            for (var i = 0; i <= withheldByMonth.Length; i++)
+            {
+                var month = start.AddMonths(i);
+                var paid = Count(PayrollLineKind.Regular, month) + Count(PayrollLineKind.Arrears, month);
+                var (estate, recovered) = (Count(PayrollLineKind.Estate, month), Count(PayrollLineKind.Recovery, month));
+                if (i <= death)
+                {
+                    Assert.True((paid, estate, recovered) is (1, 0, 0) or (0, 1, 0), $"{month}: paid {paid}, estate {estate}, recovered {recovered}");
+                }
+                else
+                {
+                    Assert.True((paid, estate, recovered) is (0, 0, 0) or (1, 0, 1), $"{month}: paid {paid}, estate {estate}, recovered {recovered}");
+                }
+            }
+            decimal Sum(PayrollLineKind kind) => lines.Where(l => l.Kind == kind).Sum(l => l.Amount);
+            var net = Sum(PayrollLineKind.Regular) + Sum(PayrollLineKind.Arrears) + Sum(PayrollLineKind.Estate) - Sum(PayrollLineKind.Recovery);
+            Assert.Equal(amount * (death + 1), net);
+        }, iter: 400);
+    }
 }

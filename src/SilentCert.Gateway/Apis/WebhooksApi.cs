@@ -11,7 +11,7 @@ public sealed record WebhookCreated(long SubscriptionId);
 public sealed record WebhookResponse(long SubscriptionId, string Department, string Programme, string Url, DateTimeOffset CreatedAt);
 
 /// <summary>
-/// Departments subscribe a URL to the status changes (suspended, resumed) of the people in one of their programmes.
+/// Departments subscribe a URL to the status changes (suspended, resumed, terminated) of the people in one of their programmes.
 /// Pushes decided after subscribing are delivered through the outbox, retried until the URL answers 2xx.
 /// </summary>
 public static class WebhooksApi
