@@ -9,6 +9,11 @@ public sealed record ClaimedDelivery(
     long SubscriptionId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey,
     string Programme, string Event, DateOnly? EffectiveFrom, DateTimeOffset DecidedAt);
 
+/// <summary>A delivery that failed its last allowed attempt, as operators see it. Never an ID number.</summary>
+public sealed record DeadDelivery(
+    long SubscriptionId, string Department, string Programme, string Url, string PersonKey, string Event, DateOnly? EffectiveFrom,
+    int Attempts, string? LastError, DateTimeOffset DeadAt);
+
 /// <summary>
 /// Department webhooks: who subscribed to which programme, and the delivery of each department push to each of them.
 /// Every delivery's state is a row, so a node that stops mid-way loses nothing, and several nodes can deliver at once.
@@ -76,7 +81,7 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
         await using var claim = dataSource.CreateCommand("""
             update webhook_delivery d set next_attempt_at = $2
             from (select subscription_id, outbox_id from webhook_delivery
-                  where delivered_at is null and next_attempt_at <= $1
+                  where delivered_at is null and dead_at is null and next_attempt_at <= $1
                   order by next_attempt_at limit $3 for update skip locked) due,
                  webhook_subscription s, notification_outbox o
             where d.subscription_id = due.subscription_id and d.outbox_id = due.outbox_id
@@ -106,6 +111,53 @@ public sealed class WebhookStore(NpgsqlDataSource dataSource)
     public Task FailedAsync(ClaimedDelivery delivery, DateTimeOffset retryAt, string error, CancellationToken cancellationToken = default) =>
         RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, next_attempt_at = $3, last_error = $4 where subscription_id = $1 and outbox_id = $2",
             retryAt, error, cancellationToken);
+
+    /// <summary>The last allowed attempt failed: the delivery is dead until an operator requeues it.</summary>
+    public Task DeadAsync(ClaimedDelivery delivery, DateTimeOffset now, string error, CancellationToken cancellationToken = default) =>
+        RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, dead_at = $3, last_error = $4 where subscription_id = $1 and outbox_id = $2",
+            now, error, cancellationToken);
+
+    /// <summary>Dead deliveries, of one subscription or of all, oldest first.</summary>
+    public async Task<IReadOnlyList<DeadDelivery>> DeadAsync(long? subscriptionId, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select d.subscription_id, s.department, s.programme, s.url, o.person_key, o.event, o.effective_from, d.attempts, d.last_error, d.dead_at
+            from webhook_delivery d
+            join webhook_subscription s on s.id = d.subscription_id
+            join notification_outbox o on o.id = d.outbox_id
+            where d.dead_at is not null and ($1::bigint is null or d.subscription_id = $1)
+            order by d.dead_at, d.subscription_id, d.outbox_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)subscriptionId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        var rows = new List<DeadDelivery>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new DeadDelivery(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetFieldValue<DateTimeOffset>(9)));
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// Requeues the subscription's dead deliveries for an attempt now, each with a fresh allowance of attempts. Returns how
+    /// many were requeued, or null when there is no such subscription.
+    /// </summary>
+    public async Task<int?> RequeueDeadAsync(long subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            with requeued as (
+              update webhook_delivery set dead_at = null, attempts = 0, next_attempt_at = $2
+              where subscription_id = $1 and dead_at is not null
+              returning 1)
+            select case when exists (select 1 from webhook_subscription where id = $1) then (select count(*) from requeued)::int end
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+        return await command.ExecuteScalarAsync(cancellationToken) is int count ? count : null;
+    }
 
     private async Task RecordAsync(ClaimedDelivery delivery, string sql, DateTimeOffset at, string? error, CancellationToken cancellationToken)
     {

@@ -11,7 +11,8 @@ public sealed record DepartmentPush(string IdempotencyKey, string BeneficiaryId,
 /// <summary>
 /// Delivers department pushes from the outbox (ARCHITECTURE.md decision 7) to the subscribed webhooks. Each pass claims
 /// the deliveries that are due, POSTs each with its <c>Idempotency-Key</c>, and records the outcome: a 2xx answer is
-/// delivered, anything else is retried later, waiting twice as long after each failure. It runs on system time, not the
+/// delivered, anything else is retried later, waiting twice as long after each failure, until the last allowed attempt
+/// fails and the delivery is dead (listed for operators, who requeue it). It runs on system time, not the
 /// node clock: a simulated month must not make a department's server look unreachable.
 /// </summary>
 public sealed partial class WebhookDelivery(
@@ -38,6 +39,12 @@ public sealed partial class WebhookDelivery(
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
         public int BatchSize { get; set; } = 100;
+
+        /// <summary>
+        /// Attempts before a delivery is dead. With the default backoff, twelve attempts span about five hours: long enough
+        /// to ride out a department's maintenance window, short enough that an operator sees a broken endpoint the same day.
+        /// </summary>
+        public int MaxAttempts { get; set; } = 12;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -99,9 +106,16 @@ public sealed partial class WebhookDelivery(
                 await store.DeliveredAsync(delivery, now, cancellationToken);
                 return true;
             }
-            var wait = BackoffAfter(delivery.Attempts + 1, settings);
+            var attempt = delivery.Attempts + 1;
+            if (attempt >= settings.MaxAttempts)
+            {
+                await store.DeadAsync(delivery, now, error, cancellationToken);
+                LogDead(logger, delivery.SubscriptionId, attempt, error);
+                return false;
+            }
+            var wait = BackoffAfter(attempt, settings);
             await store.FailedAsync(delivery, now + wait, error, cancellationToken);
-            LogAttemptFailed(logger, delivery.SubscriptionId, delivery.Attempts + 1, error, wait);
+            LogAttemptFailed(logger, delivery.SubscriptionId, attempt, error, wait);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -124,6 +138,9 @@ public sealed partial class WebhookDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Push to webhook subscription {SubscriptionId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
     private static partial void LogAttemptFailed(ILogger logger, long subscriptionId, int attempt, string error, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Push to webhook subscription {SubscriptionId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
+    private static partial void LogDead(ILogger logger, long subscriptionId, int attempt, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a delivery to webhook subscription {SubscriptionId} ({Error}); it will be attempted again")]
     private static partial void LogRecordFailed(ILogger logger, long subscriptionId, string error);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SilentCert.Gateway.Hosting;
 using SilentCert.Tests.Infrastructure;
 using static SilentCert.Tests.Api.ApiRequests;
+using static SilentCert.Tests.Api.WebhookCalls;
 
 namespace SilentCert.Tests.Api;
 
@@ -20,7 +21,7 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
 
     private static readonly DateTimeOffset Start = Local(2026, 1, 1);
 
-    private static readonly Dictionary<string, string?> Settings = new()
+    internal static readonly Dictionary<string, string?> Settings = new()
     {
         ["Webhooks:Interval"] = "01:00:00",
         ["Webhooks:Backoff"] = "00:00:00.100",
@@ -144,18 +145,83 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
             Assert.Equal([(suspended, 500), (suspended, 200)], hook.Requests.Select(r => (r.Key, r.Status)));
         }
     }
+}
 
-    private static async Task<long> Subscribe(HttpClient client, string url, string programme = "pension-employee")
+// Proves the dead letter: after its last allowed attempt a push is no longer attempted, operators see it, and requeuing
+// the subscription delivers it once the department's endpoint answers again. A node of its own, as its clock moves.
+public sealed class WebhookDeadLetterTests(WebhookDeadLetterTests.Node node) : IClassFixture<WebhookDeadLetterTests.Node>
+{
+    /// <summary>As for <see cref="WebhookTests"/>; the third failed attempt is the last.</summary>
+    public sealed class Node() : ApiNode(Local(2026, 1, 1), Settings);
+
+    private static readonly Dictionary<string, string?> Settings = new(WebhookTests.Settings) { ["Webhooks:MaxAttempts"] = "3" };
+
+    private readonly HttpClient _client = node.Client;
+
+    [Fact]
+    public async Task A_push_that_fails_its_last_allowed_attempt_is_dead_listed_and_delivered_once_an_operator_requeues_it()
+    {
+        using var hook = new FlakyHook(failures: int.MaxValue);
+        var subscriptionId = await Subscribe(_client, hook.Url, programme: "dibao");
+        var id = People.NewIdNumber(new DateOnly(1953, 9, 9));
+        // The dates of WebhookTests (deadline 2026-03-10, suspended from 2026-04-01), in dibao.
+        var key = await _client.Enrol(EnrolmentBody(id, new DateOnly(2025, 3, 10), programme: "dibao"));
+        await node.Node.MoveClockTo(_client, Local(2026, 4, 1));
+        var suspended = $"{key}:push:suspended:dibao:2026-04-01";
+
+        var dead = await Eventually.Until(
+            async () =>
+            {
+                await Delivery(node.Node).RunOnceAsync(CancellationToken.None);
+                return await _client.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/dead-letters?subscriptionId={subscriptionId}");
+            },
+            rows => rows.GetArrayLength() > 0,
+            "the push to be dead after three failed attempts");
+
+        var row = Assert.Single(dead.EnumerateArray());
+        Assert.Equal((subscriptionId, "civil-affairs", "dibao", hook.Url, key, "suspended", "2026-04-01", 3, "HTTP 500"),
+            (row.GetProperty("subscriptionId").GetInt64(), row.GetProperty("department").GetString(), row.GetProperty("programme").GetString(),
+                row.GetProperty("url").GetString(), row.GetProperty("beneficiaryId").GetString(), row.GetProperty("event").GetString(),
+                row.GetProperty("effectiveFrom").GetString(), row.GetProperty("attempts").GetInt32(), row.GetProperty("lastError").GetString()));
+        Assert.DoesNotContain(id.Value, dead.GetRawText(), StringComparison.Ordinal);
+        // Dead means no more attempts, however many passes run.
+        await Delivery(node.Node).RunOnceAsync(CancellationToken.None);
+        Assert.Equal([500, 500, 500], hook.Requests.Where(r => r.Key == suspended).Select(r => r.Status));
+
+        // The department mends its endpoint; the operator requeues the subscription's dead pushes: delivered once.
+        hook.Mend();
+        var requeue = await _client.PostAsync($"/api/v1/webhooks/{subscriptionId}/retry", null);
+        Assert.Equal(HttpStatusCode.OK, requeue.StatusCode);
+        Assert.Equal(1, (await requeue.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32());
+        await DeliverUntil(node.Node, hook, suspended);
+        await Delivery(node.Node).RunOnceAsync(CancellationToken.None);
+        Assert.Equal([500, 500, 500, 200], hook.Requests.Where(r => r.Key == suspended).Select(r => r.Status));
+        Assert.Equal(0, (await _client.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/dead-letters?subscriptionId={subscriptionId}")).GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Requeuing_an_unknown_subscription_answers_404()
+    {
+        var response = await _client.PostAsync("/api/v1/webhooks/987654321/retry", null);
+
+        await ProblemAssert.Is(response, HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>The webhook calls and the department's test server that the tests above share.</summary>
+internal static class WebhookCalls
+{
+    public static async Task<long> Subscribe(HttpClient client, string url, string programme = "pension-employee")
     {
         var response = await client.PostAsJsonAsync("/api/v1/webhooks", new { department = "civil-affairs", programme, url });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subscriptionId").GetInt64();
     }
 
-    private static WebhookDelivery Delivery(NodeFactory node) => node.Services.GetRequiredService<WebhookDelivery>();
+    public static WebhookDelivery Delivery(NodeFactory node) => node.Services.GetRequiredService<WebhookDelivery>();
 
     /// <summary>Runs delivery passes until the listener has answered 200 to this key; the backoff is real time, so bounded.</summary>
-    private static Task DeliverUntil(NodeFactory node, FlakyHook hook, string idempotencyKey) =>
+    public static Task DeliverUntil(NodeFactory node, FlakyHook hook, string idempotencyKey) =>
         Eventually.Until(
             async () =>
             {
@@ -166,7 +232,7 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
             $"the push {idempotencyKey} to be delivered");
 
     /// <summary>A department's server on 127.0.0.1 that answers 500 to its first attempts and 200 afterwards, recording each.</summary>
-    private sealed class FlakyHook : IDisposable
+    public sealed class FlakyHook : IDisposable
     {
         private readonly HttpListener _listener = new();
         private readonly ConcurrentQueue<(string Key, string Body, int Status)> _requests = new();
@@ -185,6 +251,9 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
         public string Url { get; }
 
         public IReadOnlyList<(string Key, string Body, int Status)> Requests => [.. _requests];
+
+        /// <summary>From now on every request is answered 200.</summary>
+        public void Mend() => Interlocked.Exchange(ref _failuresLeft, 0);
 
         private async Task ServeAsync()
         {
