@@ -63,9 +63,6 @@ public sealed record ProgrammeEnrolment(
     /// <summary>The last month of entitlement, once a death is confirmed (rule 13); null while the person is entitled.</summary>
     public YearMonth? EndsWith { get; init; }
 
-    /// <summary>What the enrolment is owed month by month as the state says now (rule 14's input).</summary>
-    [JsonIgnore]
-    public Entitlement Entitlement => new(StartMonth, MonthlyAmount, SuspendedFrom is DateOnly from ? YearMonth.Of(from) : null, EndsWith);
 }
 
 /// <summary>One decision on the person's record: append-only (rule 15).</summary>
@@ -90,6 +87,13 @@ public static class HistoryEvents
     public const string Suspended = "suspended";
     public const string Resumed = "resumed";
     public const string Terminated = "terminated";
+    public const string CaseOpened = "case-opened";
+    public const string CaseJoined = "case-joined";
+    public const string Held = "held";
+    public const string Conflicting = "conflicting";
+    public const string Confirmed = "confirmed";
+    public const string Refuted = "refuted";
+    public const string Released = "released";
 }
 
 /// <summary>
@@ -110,6 +114,27 @@ public sealed record Beneficiary(
 {
     /// <summary>The confirmed date of death (rule 13); null while the person is alive as far as anyone has confirmed.</summary>
     public DateOnly? DateOfDeath { get; init; }
+
+    /// <summary>Every verification case of the person, in the order they were opened; at most one is open.</summary>
+    public ImmutableArray<VerificationCase> Cases { get; init; } = [];
+
+    [JsonIgnore]
+    public VerificationCase? OpenCase => Cases.FirstOrDefault(c => c.IsOpen);
+
+    /// <summary>
+    /// Rule 12: an open case is conflicting when strong positive evidence was observed after the reported death date
+    /// (likely a data error): payments carry on.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsConflicting => OpenCase is { } open && LatestStrong is { } strong && strong.ObservedOn > open.ReportedDeathDate;
+
+    /// <summary>Rule 12: an open, non-conflicting case holds every payment.</summary>
+    [JsonIgnore]
+    public bool IsHeld => OpenCase is not null && !IsConflicting;
+
+    /// <summary>What an enrolment is owed month by month as the state says now (rule 14's input).</summary>
+    public Entitlement EntitlementOf(ProgrammeEnrolment p) =>
+        new(p.StartMonth, p.MonthlyAmount, p.SuspendedFrom is DateOnly from ? YearMonth.Of(from) : null, p.EndsWith, IsHeld);
 
     /// <summary>The most recent certification, strong before weak on the same instant.</summary>
     [JsonIgnore]

@@ -79,6 +79,7 @@ public sealed class CertificationRules
         {
             return person; // A confirmed death is final: nothing certifies the person again.
         }
+        var wasHeld = person.IsHeld;
         var ordered = evidence.ToList();
         ordered.Sort(Observation.Compare);
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
@@ -90,6 +91,11 @@ public sealed class CertificationRules
                 LatestWeak = observation.Strength == Strength.Weak ? Later(person.LatestWeak, observation) : person.LatestWeak,
                 Programmes = person.Programmes.Select(p => Renew(person, p, observation, now, history)).ToImmutableArray(),
             };
+        }
+        if (wasHeld && person.IsConflicting)
+        {
+            // Rule 12: strong evidence observed after the reported death: likely a data error, payments carry on.
+            history.Add(new HistoryEntry(now, HistoryEvents.Conflicting, person.LatestStrong!.Cause, "conflict-strong-evidence-after-death"));
         }
         return Evaluate(person with { History = person.History.AddRange(history) }, now);
     }
@@ -130,9 +136,11 @@ public sealed class CertificationRules
         return next is DateOnly date ? ChinaTime.StartOf(date) : null;
     }
 
-    public CertificationStatus StatusOf(ProgrammeEnrolment p, DateOnly today)
+    /// <summary>A programme's status: terminated and held apply to the person, and so to each programme (API.md).</summary>
+    public CertificationStatus StatusOf(Beneficiary person, ProgrammeEnrolment p, DateOnly today)
     {
         if (p.EndsWith is not null) return CertificationStatus.Terminated;
+        if (person.IsHeld) return CertificationStatus.Held;
         if (p.SuspendedFrom is DateOnly from && today >= from) return CertificationStatus.Suspended;
         if (today > p.Deadline) return CertificationStatus.Overdue;
         if (today >= p.Deadline.AddDays(-_policy.WarningWindowDays)) return CertificationStatus.Due;
@@ -140,13 +148,101 @@ public sealed class CertificationRules
     }
 
     /// <summary>
-    /// The person's status: terminated once a death is confirmed, otherwise the most severe of their programmes'
-    /// (suspended > overdue > due > certified).
+    /// The person's status: terminated once a death is confirmed, held while an open case holds payments, otherwise the
+    /// most severe of their programmes' (suspended > overdue > due > certified).
     /// </summary>
     public CertificationStatus StatusOf(Beneficiary person, DateOnly today) =>
-        person.DateOfDeath is not null
-            ? CertificationStatus.Terminated
-            : person.Programmes.Select(p => StatusOf(p, today)).DefaultIfEmpty(CertificationStatus.Certified).Max();
+        person.DateOfDeath is not null ? CertificationStatus.Terminated
+        : person.IsHeld ? CertificationStatus.Held
+        : person.Programmes.Select(p => StatusOf(person, p, today)).DefaultIfEmpty(CertificationStatus.Certified).Max();
+
+    /// <summary>
+    /// Rules 11 and 12: negative records never terminate anyone. The first opens a verification case, which holds every
+    /// payment unless strong positive evidence was observed after the reported death date (then the case is conflicting
+    /// and payments carry on); while a case is open, further negative records join it (one death, one case). A record
+    /// already in a case changes nothing; after a confirmed death nothing does.
+    /// </summary>
+    public Beneficiary Report(Beneficiary person, IEnumerable<DeathReport> reports, DateTimeOffset now)
+    {
+        var ordered = reports.ToList();
+        ordered.Sort(DeathReport.Compare);
+        foreach (var report in ordered)
+        {
+            var record = new CaseRecord(report.Source, report.SourceRecordId);
+            var cause = $"{report.Source}:{report.SourceRecordId}";
+            if (person.DateOfDeath is not null || person.Cases.Any(c => c.Records.Contains(record)))
+            {
+                continue;
+            }
+            if (person.OpenCase is { } open)
+            {
+                person = WithCase(person, open with { Records = open.Records.Add(record) }, new HistoryEntry(now, HistoryEvents.CaseJoined, cause, "case-join-open-case"));
+                continue;
+            }
+            person = person with
+            {
+                Cases = person.Cases.Add(new VerificationCase(report.CaseId, report.ReportedDeathDate, now, [record])),
+                History = person.History.Add(new HistoryEntry(now, HistoryEvents.CaseOpened, cause, "case-negative-evidence")),
+            };
+            person = person with
+            {
+                History = person.History.Add(person.IsHeld
+                    ? new HistoryEntry(now, HistoryEvents.Held, cause, "hold-open-case")
+                    : new HistoryEntry(now, HistoryEvents.Conflicting, person.LatestStrong!.Cause, "conflict-strong-evidence-after-death")),
+            };
+        }
+        return person;
+    }
+
+    /// <summary>
+    /// Rule 13: a reviewer decides an open case once. Confirmed (with the date of death): the case closes and entitlement
+    /// ends with the month of death (<see cref="Terminate"/>). Refuted: the case closes and the hold is released, so the
+    /// months it withheld are owed again (back-pay by <see cref="Payroll"/>); the source departments get a correction
+    /// notice for each record of the case. The person is unchanged unless the result is <see cref="CaseDecisionResult.Decided"/>.
+    /// </summary>
+    public (Beneficiary Person, CaseDecisionResult Result) Decide(Beneficiary person, CaseDecision decision, DateTimeOffset now)
+    {
+        if (person.Cases.FirstOrDefault(c => c.CaseId == decision.CaseId) is not { } decided)
+        {
+            return (person, CaseDecisionResult.UnknownCase);
+        }
+        if (!decided.IsOpen)
+        {
+            return (person, CaseDecisionResult.AlreadyDecided);
+        }
+        if (decision.Outcome == CaseOutcome.Confirmed)
+        {
+            if (decision.DateOfDeath is not DateOnly died) return (person, CaseDecisionResult.DateOfDeathRequired);
+            if (died > ChinaTime.DateOf(now)) return (person, CaseDecisionResult.DateOfDeathInFuture);
+            if (died < person.BirthDate) return (person, CaseDecisionResult.DateOfDeathBeforeBirth);
+        }
+        var cause = $"reviewer:{decision.DecidedBy}";
+        var closed = decided with
+        {
+            Outcome = decision.Outcome,
+            ConfirmedDeathDate = decision.Outcome == CaseOutcome.Confirmed ? decision.DateOfDeath : null,
+            DecidedBy = decision.DecidedBy,
+            DecidedAt = now,
+            Note = decision.Note,
+        };
+        if (decision.Outcome == CaseOutcome.Confirmed)
+        {
+            var confirmed = WithCase(person, closed, new HistoryEntry(now, HistoryEvents.Confirmed, cause, "confirm-death", EffectiveFrom: decision.DateOfDeath));
+            return (Terminate(confirmed, decision.DateOfDeath!.Value, cause, now), CaseDecisionResult.Decided);
+        }
+        var refuted = WithCase(person, closed, new HistoryEntry(now, HistoryEvents.Refuted, cause, "refute-data-error"));
+        if (person.IsHeld)
+        {
+            refuted = refuted with { History = refuted.History.Add(new HistoryEntry(now, HistoryEvents.Released, cause, "release-back-pay")) };
+        }
+        return (refuted, CaseDecisionResult.Decided);
+    }
+
+    private static Beneficiary WithCase(Beneficiary person, VerificationCase changed, HistoryEntry entry) => person with
+    {
+        Cases = [.. person.Cases.Select(c => c.CaseId == changed.CaseId ? changed : c)],
+        History = person.History.Add(entry),
+    };
 
     /// <summary>
     /// Rule 13, confirmed: entitlement to every programme ends with the month of <paramref name="dateOfDeath"/>. What was

@@ -34,13 +34,15 @@ public sealed record ClosedMonth(YearMonth Month, ImmutableArray<PayrollLine> Li
 
 /// <summary>
 /// What an enrolment is owed month by month, as the certification state says now: payable from its start month,
-/// withheld from an ongoing suspension or hold, and nothing after entitlement ended (the month of a confirmed death).
+/// withheld from an ongoing suspension, withheld in every month while <see cref="Held"/> by an open case (rule 12: from
+/// the first open month, since closed months never change), and nothing after entitlement ended (the month of a
+/// confirmed death).
 /// </summary>
-public sealed record Entitlement(YearMonth StartMonth, decimal MonthlyAmount, YearMonth? WithheldFrom = null, YearMonth? EndsWith = null)
+public sealed record Entitlement(YearMonth StartMonth, decimal MonthlyAmount, YearMonth? WithheldFrom = null, YearMonth? EndsWith = null, bool Held = false)
 {
     public MonthStanding StandingIn(YearMonth month) =>
         month < StartMonth || (EndsWith is { } last && month > last) ? MonthStanding.NotEntitled
-        : WithheldFrom is { } from && month >= from ? MonthStanding.Withheld
+        : Held || (WithheldFrom is { } from && month >= from) ? MonthStanding.Withheld
         : MonthStanding.Payable;
 }
 

@@ -105,7 +105,7 @@ public sealed partial class BeneficiaryGrain(
             [.. person.Flags],
             Wire(rules.StatusOf(person, today)),
             last is null ? null : new CertificationView(last.Source, last.ObservedOn, Wire(last.Strength)),
-            [.. person.Programmes.Select(p => new ProgrammeView(p.Programme, Wire(rules.StatusOf(p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay))],
+            [.. person.Programmes.Select(p => new ProgrammeView(p.Programme, Wire(rules.StatusOf(person, p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay))],
             [.. person.History.Select(h => new HistoryView(ChinaTime.ToLocal(h.At), h.Event, h.Cause, h.Rule, h.Programme, h.Deadline, h.DaysBefore, h.EffectiveFrom))]));
     }
 
@@ -185,7 +185,7 @@ public sealed partial class BeneficiaryGrain(
         return new BeneficiarySnapshot(
             Key, person.MaskedIdNumber, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
             last?.ObservedOn, last?.Source, person.History.Length,
-            [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay,
+            [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(person, p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay,
                 p.EndsWith?.FirstDay))]);
     }
 

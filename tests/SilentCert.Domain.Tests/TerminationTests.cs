@@ -23,9 +23,9 @@ public sealed class TerminationTests
             HistoryText.Added(person, ended));
         Assert.All(ended.History.Skip(person.History.Length), h => Assert.Equal(("case:7", "terminate-confirmed-death"), (h.Cause, h.Rule)));
         Assert.Equal(Cst.Date(2026, 5, 10), ended.DateOfDeath);
-        Assert.Equal(new Entitlement(new YearMonth(2026, 3), 2_000.00m, EndsWith: new YearMonth(2026, 5)), ended.Programme().Entitlement);
+        Assert.Equal(new Entitlement(new YearMonth(2026, 3), 2_000.00m, EndsWith: new YearMonth(2026, 5)), ended.EntitlementOf(ended.Programme()));
         Assert.Equal(CertificationStatus.Terminated, _rules.StatusOf(ended, Cst.Date(2026, 7, 2)));
-        Assert.Equal(CertificationStatus.Terminated, _rules.StatusOf(ended.Programme(Programmes.Dibao), Cst.Date(2026, 7, 2)));
+        Assert.Equal(CertificationStatus.Terminated, _rules.StatusOf(ended, ended.Programme(Programmes.Dibao), Cst.Date(2026, 7, 2)));
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class TerminationTests
         var ended = _rules.Terminate(suspended, Cst.Date(2027, 5, 20), "case:9", Cst.At(2027, 8, 2, 10));
 
         // April and May withheld up to the month of death (estate); June onwards cancelled.
-        Assert.Equal(new Entitlement(new YearMonth(2026, 3), 2_000.00m, new YearMonth(2027, 4), new YearMonth(2027, 5)), ended.Programme().Entitlement);
+        Assert.Equal(new Entitlement(new YearMonth(2026, 3), 2_000.00m, new YearMonth(2027, 4), new YearMonth(2027, 5)), ended.EntitlementOf(ended.Programme()));
     }
 
     [Fact]
