@@ -37,7 +37,7 @@ public static class WebhooksApi
         return group;
     }
 
-    private static async Task<IResult> Subscribe(WebhookBody? body, CertificationRules rules, WebhookStore store,
+    private static async Task<IResult> Subscribe(WebhookBody? body, CertificationRules rules, DeliveryStore store,
         [FromKeyedServices(NodeClock.Key)] TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -61,20 +61,20 @@ public static class WebhooksApi
         return TypedResults.Created($"/api/v1/webhooks?programme={body.Programme}", new WebhookCreated(id));
     }
 
-    private static async Task<IResult> DeadLetters(long? subscriptionId, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> DeadLetters(long? subscriptionId, DeliveryStore store, CancellationToken cancellationToken)
     {
         var rows = await store.DeadAsync(subscriptionId, cancellationToken);
         return TypedResults.Ok(rows.Select(r => new DeadDeliveryResponse(r.SubscriptionId, r.Department, r.Programme, r.Url, r.PersonKey, r.Event,
             r.EffectiveFrom, r.Attempts, r.LastError, ChinaTime.ToLocal(r.DeadAt))).ToList());
     }
 
-    /// <summary>Delivery runs on system time (see <see cref="Hosting.WebhookDelivery"/>), so the requeued attempt does too.</summary>
-    private static async Task<IResult> Retry(long subscriptionId, WebhookStore store, TimeProvider systemClock, CancellationToken cancellationToken) =>
+    /// <summary>Delivery runs on system time (see <see cref="Hosting.OutboxDelivery"/>), so the requeued attempt does too.</summary>
+    private static async Task<IResult> Retry(long subscriptionId, DeliveryStore store, TimeProvider systemClock, CancellationToken cancellationToken) =>
         await store.RequeueDeadAsync(subscriptionId, systemClock.GetUtcNow(), cancellationToken) is { } count
             ? TypedResults.Ok(new RequeuedResponse(count))
             : Problems.NotFound($"There is no webhook subscription {subscriptionId}; GET /api/v1/webhooks lists them.");
 
-    private static async Task<IResult> List(string? programme, CertificationRules rules, WebhookStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> List(string? programme, CertificationRules rules, DeliveryStore store, CancellationToken cancellationToken)
     {
         if (programme is not null && !rules.IsKnownProgramme(programme))
         {

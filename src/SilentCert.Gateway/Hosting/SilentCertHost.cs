@@ -34,10 +34,10 @@ public static class SilentCertHost
         services.AddHostedService<DatabaseMigration>();
         services.AddSingleton<RepairSweep>();
         services.AddHostedService(sp => sp.GetRequiredService<RepairSweep>());
-        services.AddOptions<WebhookDelivery.Options>().BindConfiguration(WebhookDelivery.Options.Section);
-        services.AddHttpClient(WebhookDelivery.HttpClientName);
-        services.AddSingleton<WebhookDelivery>();
-        services.AddHostedService(sp => sp.GetRequiredService<WebhookDelivery>());
+        services.AddOptions<OutboxDelivery.Options>().BindConfiguration(OutboxDelivery.Options.Section);
+        services.AddHttpClient(OutboxDelivery.HttpClientName);
+        services.AddSingleton<OutboxDelivery>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDelivery>());
         builder.UseOrleans(silo =>
         {
             ConfigureCluster(silo, configuration);
@@ -84,7 +84,7 @@ public static class SilentCertHost
         services.AddSingleton<ReadModel>();
         services.AddSingleton<PayrollStore>();
         services.AddSingleton<NodeSettings>();
-        services.AddSingleton<WebhookStore>();
+        services.AddSingleton<DeliveryStore>();
 
         // The node's clock: system time, or a manual clock that only the clock endpoint moves. Tests put a fake here.
         services.TryAddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>

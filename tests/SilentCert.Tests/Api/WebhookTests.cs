@@ -23,9 +23,9 @@ public sealed class WebhookTests(WebhookTests.Node node) : IClassFixture<Webhook
 
     internal static readonly Dictionary<string, string?> Settings = new()
     {
-        ["Webhooks:Interval"] = "01:00:00",
-        ["Webhooks:Backoff"] = "00:00:00.100",
-        ["Webhooks:Timeout"] = "00:00:05",
+        ["Delivery:Interval"] = "01:00:00",
+        ["Delivery:Backoff"] = "00:00:00.100",
+        ["Delivery:Timeout"] = "00:00:05",
     };
 
     private readonly HttpClient _client = node.Client;
@@ -154,7 +154,7 @@ public sealed class WebhookDeadLetterTests(WebhookDeadLetterTests.Node node) : I
     /// <summary>As for <see cref="WebhookTests"/>; the third failed attempt is the last.</summary>
     public sealed class Node() : ApiNode(Local(2026, 1, 1), Settings);
 
-    private static readonly Dictionary<string, string?> Settings = new(WebhookTests.Settings) { ["Webhooks:MaxAttempts"] = "3" };
+    private static readonly Dictionary<string, string?> Settings = new(WebhookTests.Settings) { ["Delivery:MaxAttempts"] = "3" };
 
     private readonly HttpClient _client = node.Client;
 
@@ -218,7 +218,7 @@ internal static class WebhookCalls
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("subscriptionId").GetInt64();
     }
 
-    public static WebhookDelivery Delivery(NodeFactory node) => node.Services.GetRequiredService<WebhookDelivery>();
+    public static OutboxDelivery Delivery(NodeFactory node) => node.Services.GetRequiredService<OutboxDelivery>();
 
     /// <summary>Runs delivery passes until the listener has answered 200 to this key; the backoff is real time, so bounded.</summary>
     public static Task DeliverUntil(NodeFactory node, FlakyHook hook, string idempotencyKey) =>

@@ -18,7 +18,7 @@ public sealed record DeadDelivery(
 /// Department webhooks: who subscribed to which programme, and the delivery of each department push to each of them.
 /// Every delivery's state is a row, so a node that stops mid-way loses nothing, and several nodes can deliver at once.
 /// </summary>
-public sealed class WebhookStore(NpgsqlDataSource dataSource)
+public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
     /// <summary>Subscribes; the same URL subscribed to the same programme twice is one subscription.</summary>
     public async Task<long> SubscribeAsync(string department, string programme, string url, DateTimeOffset now, CancellationToken cancellationToken = default)

@@ -15,18 +15,18 @@ public sealed record DepartmentPush(string IdempotencyKey, string BeneficiaryId,
 /// fails and the delivery is dead (listed for operators, who requeue it). It runs on system time, not the
 /// node clock: a simulated month must not make a department's server look unreachable.
 /// </summary>
-public sealed partial class WebhookDelivery(
-    WebhookStore store,
+public sealed partial class OutboxDelivery(
+    DeliveryStore store,
     IHttpClientFactory httpClients,
-    IOptions<WebhookDelivery.Options> options,
+    IOptions<OutboxDelivery.Options> options,
     TimeProvider systemClock,
-    ILogger<WebhookDelivery> logger) : BackgroundService
+    ILogger<OutboxDelivery> logger) : BackgroundService
 {
-    public const string HttpClientName = "webhooks";
+    public const string HttpClientName = "outbox";
 
     public sealed class Options
     {
-        public const string Section = "Webhooks";
+        public const string Section = "Delivery";
 
         public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
