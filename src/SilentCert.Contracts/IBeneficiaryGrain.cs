@@ -13,7 +13,7 @@ public interface IBeneficiaryGrain : IGrainWithStringKey
     [Alias("Enrol")]
     Task<EnrolmentOutcome> Enrol(EnrolCommand command);
 
-    /// <summary>Applies this person's records that are already durable in the evidence log (rules 1-6, 10).</summary>
+    /// <summary>Applies this person's records that are already durable in the evidence log (rules 1-6, 10-12).</summary>
     [Alias("ApplyEvidence")]
     Task ApplyEvidence(ImmutableArray<EvidenceItem> records);
 
@@ -23,6 +23,10 @@ public interface IBeneficiaryGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Terminate")]
     Task Terminate(TerminationCommand command);
+
+    /// <summary>A reviewer decides one of the person's verification cases (rule 13). Nothing changes unless the reply is Decided.</summary>
+    [Alias("DecideCase")]
+    Task<CaseDecisionReply> DecideCase(CaseDecisionCommand command);
 
     /// <summary>
     /// Carries out every action due up to the current instant of the node's clock: the one code path that reminder ticks
@@ -57,19 +61,50 @@ public sealed record EnrolmentItem(
 [GenerateSerializer, Immutable, Alias("SilentCert.EnrolmentOutcome")]
 public sealed record EnrolmentOutcome([property: Id(0)] bool Created);
 
-/// <summary>A positive evidence record as stored in the evidence log.</summary>
+/// <summary>An evidence record as stored in the evidence log; <see cref="DeathDate"/> is what a negative record reports.</summary>
 [GenerateSerializer, Immutable, Alias("SilentCert.EvidenceItem")]
 public sealed record EvidenceItem(
     [property: Id(0)] long Seq,
     [property: Id(1)] string Source,
     [property: Id(2)] string SourceRecordId,
-    [property: Id(3)] DateTimeOffset ObservedAt);
+    [property: Id(3)] DateTimeOffset ObservedAt,
+    [property: Id(4)] DateOnly? DeathDate = null);
 
 /// <summary>A reviewer's confirmation of a death; <see cref="Cause"/> names the decision (e.g. the case) for the history.</summary>
 [GenerateSerializer, Immutable, Alias("SilentCert.TerminationCommand")]
 public sealed record TerminationCommand(
     [property: Id(0)] DateOnly DateOfDeath,
     [property: Id(1)] string Cause);
+
+/// <summary><see cref="Outcome"/> is confirmed or refuted; <see cref="DecidedBy"/> the caller as the gateway knows it.</summary>
+[GenerateSerializer, Immutable, Alias("SilentCert.CaseDecisionCommand")]
+public sealed record CaseDecisionCommand(
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] bool Confirmed,
+    [property: Id(2)] DateOnly? DateOfDeath,
+    [property: Id(3)] string? Note,
+    [property: Id(4)] string DecidedBy);
+
+[GenerateSerializer, Alias("SilentCert.CaseDecisionReply")]
+public enum CaseDecisionReply
+{
+    Decided,
+    UnknownCase,
+    AlreadyDecided,
+    DateOfDeathRequired,
+    DateOfDeathInFuture,
+    DateOfDeathBeforeBirth,
+}
+
+/// <summary>The person's open verification case, as the one-screen view shows it.</summary>
+[GenerateSerializer, Immutable, Alias("SilentCert.CaseView")]
+public sealed record CaseView(
+    [property: Id(0)] string CaseId,
+    [property: Id(1)] string Source,
+    [property: Id(2)] string SourceRecordId,
+    [property: Id(3)] DateOnly ReportedDeathDate,
+    [property: Id(4)] bool Conflicting,
+    [property: Id(5)] DateTimeOffset OpenedAt);
 
 [GenerateSerializer, Immutable, Alias("SilentCert.BeneficiaryView")]
 public sealed record BeneficiaryView(
@@ -80,7 +115,8 @@ public sealed record BeneficiaryView(
     [property: Id(4)] string Status,
     [property: Id(5)] CertificationView? LastCertification,
     [property: Id(6)] ImmutableArray<ProgrammeView> Programmes,
-    [property: Id(7)] ImmutableArray<HistoryView> History);
+    [property: Id(7)] ImmutableArray<HistoryView> History,
+    [property: Id(8)] CaseView? OpenCase);
 
 [GenerateSerializer, Immutable, Alias("SilentCert.CertificationView")]
 public sealed record CertificationView(

@@ -4,19 +4,29 @@ namespace SilentCert.Data;
 
 public sealed record WebhookSubscription(long Id, string Department, string Programme, string Url, DateTimeOffset CreatedAt);
 
-/// <summary>One push to one subscriber, claimed for an attempt. <see cref="Attempts"/> counts the attempts before this one.</summary>
+/// <summary>
+/// One outbox message to one target, claimed for an attempt. <see cref="Attempts"/> counts the attempts before this one;
+/// <see cref="Payload"/> is the message's own JSON object.
+/// </summary>
 public sealed record ClaimedDelivery(
-    long SubscriptionId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey,
-    string Programme, string Event, DateOnly? EffectiveFrom, DateTimeOffset DecidedAt);
-
-/// <summary>A delivery that failed its last allowed attempt, as operators see it. Never an ID number.</summary>
-public sealed record DeadDelivery(
-    long SubscriptionId, string Department, string Programme, string Url, string PersonKey, string Event, DateOnly? EffectiveFrom,
-    int Attempts, string? LastError, DateTimeOffset DeadAt);
+    long SubscriptionId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey, string Kind, DateTimeOffset DecidedAt, string Payload);
 
 /// <summary>
-/// Department webhooks: who subscribed to which programme, and the delivery of each department push to each of them.
-/// Every delivery's state is a row, so a node that stops mid-way loses nothing, and several nodes can deliver at once.
+/// A delivery that failed its last allowed attempt, as operators see it. <see cref="Channel"/> is null for a department's
+/// webhook, otherwise the outbox kind the configured target receives. Never an ID number.
+/// </summary>
+public sealed record DeadDelivery(
+    long SubscriptionId, string? Channel, string? Department, string? Programme, string Url, string PersonKey, string Kind, string? Event,
+    DateOnly? EffectiveFrom, int Attempts, string? LastError, DateTimeOffset DeadAt);
+
+/// <summary>An endpoint configured for one outbox kind (and, for correction notices, optionally one source department).</summary>
+public sealed record ChannelTarget(string Channel, string? Department, string Url);
+
+/// <summary>
+/// Delivery of the outbox (ARCHITECTURE.md decision 7) to its targets: department pushes to the webhooks subscribed to
+/// their programme; warnings, visit tasks and correction notices to the endpoint configured for their kind (correction
+/// notices to their source department's own, where one is configured). Every delivery's state is a row, so a node that
+/// stops mid-way loses nothing, and several nodes can deliver at once.
 /// </summary>
 public sealed class DeliveryStore(NpgsqlDataSource dataSource)
 {
@@ -44,7 +54,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand("""
             select id, department, programme, url, created_at from webhook_subscription
-            where $1::text is null or programme = $1 order by id
+            where channel is null and ($1::text is null or programme = $1) order by id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)programme ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var rows = new List<WebhookSubscription>();
@@ -57,20 +67,51 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Turns department pushes not yet handed out into one delivery per subscriber of their programme, then claims up to
+    /// Makes the configured channel targets exactly <paramref name="channels"/>: new ones are added, changed URLs replaced,
+    /// and targets no longer configured made inactive (their pending deliveries stay, for operators to see).
+    /// </summary>
+    public async Task SyncChannelsAsync(IReadOnlyCollection<ChannelTarget> channels, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            with configured as (
+              select * from unnest($1::text[], $2::text[], $3::text[]) as t(channel, department, url)),
+            upserted as (
+              insert into webhook_subscription (channel, department, url, created_at, active)
+              select channel, department, url, $4, true from configured
+              on conflict (channel, coalesce(department, '')) where channel is not null
+              do update set url = excluded.url, active = true)
+            update webhook_subscription s set active = false
+            where s.channel is not null and s.active
+              and not exists (select 1 from configured c where c.channel = s.channel and coalesce(c.department, '') = coalesce(s.department, ''))
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => c.Channel).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => (object?)c.Department ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => c.Url).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands outbox messages not yet handed out to their targets, one delivery each, then claims up to
     /// <paramref name="limit"/> deliveries that are due. A claim moves the next attempt to <paramref name="leaseUntil"/>:
     /// another node skips it meanwhile, and if this node stops before recording the outcome, the delivery is due again then.
-    /// A push goes to the subscriptions that existed when it was decided, not to ones made later.
+    /// A push goes to the webhooks that existed when it was decided, not to ones made later; a message of another kind
+    /// goes to its kind's active target, whenever that was configured.
     /// </summary>
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
     {
         await using (var fanOut = dataSource.CreateCommand("""
             with handed as (
               update notification_outbox set delivered_at = $1
-              where kind = 'department-push' and delivered_at is null
-              returning id, programmes, created_at)
+              where id in (select id from notification_outbox where delivered_at is null order by id limit 10000 for update skip locked)
+              returning id, kind, programmes, created_at, payload ->> 'department' as department)
             insert into webhook_delivery (subscription_id, outbox_id, next_attempt_at)
-            select s.id, h.id, $1 from handed h join webhook_subscription s on s.programme = any(h.programmes) and s.created_at <= h.created_at
+            select s.id, h.id, $1
+            from handed h
+            join webhook_subscription s on s.active and (
+                 (h.kind = 'department-push' and s.channel is null and s.programme = any(h.programmes) and s.created_at <= h.created_at)
+              or (s.channel = h.kind and (s.department = h.department or (s.department is null and not exists (
+                    select 1 from webhook_subscription x where x.active and x.channel = h.kind and x.department = h.department)))))
             on conflict do nothing
             """))
         {
@@ -86,8 +127,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                  webhook_subscription s, notification_outbox o
             where d.subscription_id = due.subscription_id and d.outbox_id = due.outbox_id
               and s.id = d.subscription_id and o.id = d.outbox_id
-            returning d.subscription_id, d.outbox_id, d.attempts, s.url, o.person_key, o.idempotency_key, o.programmes[1],
-                      o.event, o.effective_from, o.created_at
+            returning d.subscription_id, d.outbox_id, d.attempts, s.url, o.person_key, o.idempotency_key, o.kind, o.created_at, o.payload::text
             """);
         claim.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         claim.Parameters.Add(new NpgsqlParameter { Value = leaseUntil.ToUniversalTime() });
@@ -98,8 +138,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         {
             rows.Add(new ClaimedDelivery(
                 reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
-                reader.GetFieldValue<DateTimeOffset>(9)));
+                reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7), reader.GetString(8)));
         }
         return rows;
     }
@@ -121,7 +160,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<DeadDelivery>> DeadAsync(long? subscriptionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select d.subscription_id, s.department, s.programme, s.url, o.person_key, o.event, o.effective_from, d.attempts, d.last_error, d.dead_at
+            select d.subscription_id, s.channel, s.department, s.programme, s.url, o.person_key, o.kind, o.event, o.effective_from,
+                   d.attempts, d.last_error, d.dead_at
             from webhook_delivery d
             join webhook_subscription s on s.id = d.subscription_id
             join notification_outbox o on o.id = d.outbox_id
@@ -134,9 +174,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new DeadDelivery(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                reader.GetFieldValue<DateTimeOffset>(9)));
+                reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8), reader.GetInt32(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10), reader.GetFieldValue<DateTimeOffset>(11)));
         }
         return rows;
     }

@@ -14,7 +14,7 @@ public sealed record EvidenceRow(
     bool Negative);
 
 /// <summary>A row of the log as a grain reads it back.</summary>
-public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt);
+public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt, DateOnly? DeathDate);
 
 /// <summary>
 /// The evidence log: the source of truth for evidence (ARCHITECTURE.md decision 6). Unique on (source, source record id),
@@ -67,19 +67,20 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         return result;
     }
 
-    /// <summary>This person's positive records that no grain has marked applied yet, in log order. (Negative records wait for verification cases.)</summary>
+    /// <summary>This person's records that no grain has marked applied yet, in log order.</summary>
     public async Task<IReadOnlyList<LoggedEvidence>> UnappliedAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select seq, source, source_record_id, observed_at
-            from evidence_log where person_key = $1 and not applied and not negative order by seq
+            select seq, source, source_record_id, observed_at, death_date
+            from evidence_log where person_key = $1 and not applied order by seq
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
         var rows = new List<LoggedEvidence>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3)));
+            rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
         }
         return rows;
     }
@@ -95,12 +96,12 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>People with positive records received before <paramref name="receivedBefore"/> that no grain has applied.</summary>
+    /// <summary>People with records received before <paramref name="receivedBefore"/> that no grain has applied.</summary>
     public async Task<IReadOnlyList<string>> PeopleWithUnappliedAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             select person_key from evidence_log
-            where not applied and not negative and received_at < $1
+            where not applied and received_at < $1
             group by person_key order by min(seq) limit $2
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = receivedBefore.ToUniversalTime() });

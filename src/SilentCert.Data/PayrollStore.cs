@@ -23,18 +23,18 @@ public sealed class PayrollStore(NpgsqlDataSource dataSource)
     /// </summary>
     private const string PreviewSql = """
         select e.person_key,
-               case when e.suspended_from is not null and e.suspended_from <= $2 then 'withheld' else 'regular' end,
+               case when e.held or (e.suspended_from is not null and e.suspended_from <= $2) then 'withheld' else 'regular' end,
                e.monthly_amount,
                array[$2::date]
         from enrolment_status e
         where e.programme = $1 and e.start_month <= $2 and (e.ends_with is null or $2 <= e.ends_with)
         union all
-        -- Back-pay (rule 10): months a closed payroll withheld, not settled since, that are payable now.
+        -- Back-pay (rules 10, 13 refuted): months a closed payroll withheld, not settled since, that are payable now.
         select w.person_key, 'arrears', sum(w.amount), array_agg(w.month order by w.month)
         from payroll_line w
         join enrolment_status e on e.person_key = w.person_key and e.programme = w.programme
         where $3 and w.programme = $1 and w.kind = 'withheld' and w.month < $2
-          and w.month >= e.start_month and e.ends_with is null
+          and w.month >= e.start_month and e.ends_with is null and not e.held
           and (e.suspended_from is null or w.month < e.suspended_from)
           and not exists (
             select 1 from payroll_line s

@@ -12,17 +12,24 @@ public sealed record BeneficiarySnapshot(
     DateOnly? LastCertifiedOn,
     string? LastCertificationSource,
     int Version,
-    IReadOnlyList<EnrolmentSnapshot> Enrolments);
+    IReadOnlyList<EnrolmentSnapshot> Enrolments,
+    IReadOnlyList<CaseSnapshot> Cases);
 
 /// <summary>One enrolment as the payroll reads it; <see cref="EndsWith"/> is the first day of the last month of entitlement.</summary>
-public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth, DateOnly? EndsWith);
+public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth, DateOnly? EndsWith, bool Held);
+
+/// <summary>One verification case of the person; <see cref="Outcome"/> is null while it is open.</summary>
+public sealed record CaseSnapshot(
+    string CaseId, DateOnly ReportedDeathDate, DateTimeOffset OpenedAt, bool Conflicting, IReadOnlyList<string> Sources, IReadOnlyList<string> SourceRecordIds,
+    string? Outcome, DateOnly? DeathDate, string? DecidedBy, DateTimeOffset? DecidedAt, string? Note);
 
 /// <summary>
 /// A message the outbox is to deliver; <see cref="IdempotencyKey"/> is unique per person. A department push names its
 /// <see cref="Event"/> (suspended, resumed, terminated) and the day it takes effect.
 /// </summary>
+/// <see cref="Payload"/> is what the receiver is told beyond the common fields, as a JSON object.
 public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt,
-    string? Event = null, DateOnly? EffectiveFrom = null);
+    string Payload, string? Event = null, DateOnly? EffectiveFrom = null);
 
 public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
 
@@ -54,14 +61,14 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         batch.BatchCommands.Add(person);
 
         var enrolments = new NpgsqlBatchCommand("""
-            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, ends_with, version)
-            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, t.ends_with, $3
-            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[], $10::date[])
-                 as t(programme, status, deadline, suspended, amount, start_month, ends_with)
+            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, ends_with, held, version)
+            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, t.ends_with, t.held, $3
+            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[], $10::date[], $11::boolean[])
+                 as t(programme, status, deadline, suspended, amount, start_month, ends_with, held)
             on conflict (person_key, programme) do update set
               region = excluded.region, status = excluded.status, deadline = excluded.deadline,
               suspended_from = excluded.suspended_from, monthly_amount = excluded.monthly_amount,
-              start_month = excluded.start_month, ends_with = excluded.ends_with, version = excluded.version
+              start_month = excluded.start_month, ends_with = excluded.ends_with, held = excluded.held, version = excluded.version
             where enrolment_status.version <= excluded.version
             """);
         var e = snapshot.Enrolments;
@@ -69,18 +76,53 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
             e.Select(x => x.Programme).ToArray(), e.Select(x => x.Status).ToArray(), e.Select(x => x.Deadline).ToArray(),
             e.Select(x => x.SuspendedFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
             e.Select(x => x.MonthlyAmount).ToArray(), e.Select(x => x.StartMonth).ToArray(),
-            e.Select(x => x.EndsWith is DateOnly d ? (object)d : DBNull.Value).ToArray());
+            e.Select(x => x.EndsWith is DateOnly d ? (object)d : DBNull.Value).ToArray(), e.Select(x => x.Held).ToArray());
         enrolments.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
         enrolments.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
         batch.BatchCommands.Add(enrolments);
 
+        if (snapshot.Cases.Count > 0)
+        {
+            var cases = new NpgsqlBatchCommand("""
+                insert into verification_case (case_id, person_key, region, reported_death_date, opened_at, conflicting, sources, source_record_ids,
+                                               outcome, death_date, decided_by, decided_at, note, version)
+                select t.id, $1, $2, t.reported, t.opened, t.conflicting, string_to_array(t.sources, ','), string_to_array(t.records, chr(31)),
+                       t.outcome, t.death, t.decided_by, t.decided_at, t.note, $3
+                from unnest($4::text[], $5::date[], $6::timestamptz[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::date[], $12::text[],
+                            $13::timestamptz[], $14::text[])
+                     as t(id, reported, opened, conflicting, sources, records, outcome, death, decided_by, decided_at, note)
+                on conflict (case_id) do update set
+                  region = excluded.region, conflicting = excluded.conflicting, sources = excluded.sources,
+                  source_record_ids = excluded.source_record_ids, outcome = excluded.outcome, death_date = excluded.death_date,
+                  decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note, version = excluded.version
+                where verification_case.version <= excluded.version
+                """);
+            var c = snapshot.Cases;
+            // Record ids are joined with the unit separator, which a validated record id never holds.
+            Add(cases, snapshot.PersonKey, snapshot.Region, snapshot.Version,
+                c.Select(x => x.CaseId).ToArray(), c.Select(x => x.ReportedDeathDate).ToArray(), c.Select(x => x.OpenedAt.ToUniversalTime()).ToArray(),
+                c.Select(x => x.Conflicting).ToArray(), c.Select(x => string.Join(',', x.Sources)).ToArray(),
+                c.Select(x => string.Join('\u001f', x.SourceRecordIds)).ToArray(),
+                c.Select(x => (object?)x.Outcome ?? DBNull.Value).ToArray(),
+                c.Select(x => x.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(),
+                c.Select(x => (object?)x.DecidedBy ?? DBNull.Value).ToArray(),
+                c.Select(x => x.DecidedAt is { } at ? (object)at.ToUniversalTime() : DBNull.Value).ToArray(),
+                c.Select(x => (object?)x.Note ?? DBNull.Value).ToArray());
+            foreach (var (index, type) in new[] { (9, NpgsqlTypes.NpgsqlDbType.Text), (10, NpgsqlTypes.NpgsqlDbType.Date), (11, NpgsqlTypes.NpgsqlDbType.Text),
+                         (12, NpgsqlTypes.NpgsqlDbType.TimestampTz), (13, NpgsqlTypes.NpgsqlDbType.Text) })
+            {
+                cases.Parameters[index].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | type;
+            }
+            batch.BatchCommands.Add(cases);
+        }
+
         if (messages.Count > 0)
         {
             var outbox = new NpgsqlBatchCommand("""
-                insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at, event, effective_from)
-                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created, t.event, t.effective
-                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[], $9::text[], $10::date[])
-                     as t(key, kind, days, deadline, programmes, created, event, effective)
+                insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at, event, effective_from, payload)
+                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created, t.event, t.effective, t.payload::jsonb
+                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[], $9::text[], $10::date[], $11::text[])
+                     as t(key, kind, days, deadline, programmes, created, event, effective, payload)
                 on conflict (person_key, idempotency_key) do nothing
                 """);
             Add(outbox, snapshot.PersonKey, snapshot.Region,
@@ -90,7 +132,8 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
                 messages.Select(m => string.Join(',', m.Programmes)).ToArray(),
                 messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray(),
                 messages.Select(m => (object?)m.Event ?? DBNull.Value).ToArray(),
-                messages.Select(m => m.EffectiveFrom is DateOnly d ? (object)d : DBNull.Value).ToArray());
+                messages.Select(m => m.EffectiveFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
+                messages.Select(m => m.Payload).ToArray());
             outbox.Parameters[4].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer;
             outbox.Parameters[5].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
             outbox.Parameters[8].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
@@ -131,8 +174,13 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<NotificationRow>> NotificationsAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select kind, days_before, deadline, programmes, created_at, delivered_at
-            from notification_outbox where person_key = $1 order by created_at, id
+            select o.kind, o.days_before, o.deadline, o.programmes, o.created_at,
+                   -- Delivered once every target it was handed to has taken it; with no target, when it was handed out.
+                   case when bool_or(d.delivered_at is null and d.outbox_id is not null) then null else coalesce(max(d.delivered_at), o.delivered_at) end
+            from notification_outbox o
+            left join webhook_delivery d on d.outbox_id = o.id
+            where o.person_key = $1
+            group by o.id order by o.created_at, o.id
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
         var rows = new List<NotificationRow>();

@@ -27,12 +27,16 @@ public enum Channel
     InPerson,
 }
 
-/// <summary>One entry of the source catalogue: what a record from this source says about a person.</summary>
-public sealed record SourceDefinition(string Code, EvidenceKind Kind, Strength? Strength, Channel Channel)
+/// <summary>
+/// One entry of the source catalogue: what a record from this source says about a person, and the department that
+/// provides it (who gets a correction notice when its record proves wrong, and whose data quality operators see).
+/// </summary>
+public sealed record SourceDefinition(string Code, EvidenceKind Kind, Strength? Strength, Channel Channel, string? Department = null)
 {
-    public static SourceDefinition Positive(string code, Strength strength, Channel channel) => new(code, EvidenceKind.Positive, strength, channel);
+    public static SourceDefinition Positive(string code, Strength strength, Channel channel, string? department = null) =>
+        new(code, EvidenceKind.Positive, strength, channel, department);
 
-    public static SourceDefinition Negative(string code) => new(code, EvidenceKind.Negative, null, Channel.DataMatch);
+    public static SourceDefinition Negative(string code, string? department = null) => new(code, EvidenceKind.Negative, null, Channel.DataMatch, department);
 }
 
 /// <summary>The configured sources, by code. Enrolment is always present: it is an in-person act (rule 5).</summary>
@@ -74,8 +78,8 @@ public sealed class SourceCatalogue
         SourceDefinition.Positive("bank-counter", Strength.Weak, Channel.DataMatch),
         SourceDefinition.Positive("utility-payment", Strength.Weak, Channel.DataMatch),
         SourceDefinition.Positive("community-report", Strength.Weak, Channel.DataMatch),
-        SourceDefinition.Negative("death-civil-affairs"),
-        SourceDefinition.Negative("death-health"),
-        SourceDefinition.Negative("deregistration-police"),
+        SourceDefinition.Negative("death-civil-affairs", "civil-affairs"),
+        SourceDefinition.Negative("death-health", "health"),
+        SourceDefinition.Negative("deregistration-police", "public-security"),
     ]);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SilentCert.Contracts;
@@ -72,8 +73,23 @@ public sealed partial class BeneficiaryGrain(
             return; // The rows stay unapplied in the log; nothing is lost.
         }
         var now = clock.GetUtcNow();
-        var observations = Observations(records.Select(r => (r.Source, r.SourceRecordId, r.ObservedAt)));
-        await CommitAsync(person, rules.Apply(person, observations, now), now, [.. records.Select(r => r.Seq)]);
+        await CommitAsync(person, Applied(person, records, now), now, [.. records.Select(r => r.Seq)]);
+    }
+
+    public async Task<CaseDecisionReply> DecideCase(CaseDecisionCommand command)
+    {
+        if (state.State.Person is not { } person)
+        {
+            return CaseDecisionReply.UnknownCase;
+        }
+        var now = clock.GetUtcNow();
+        var decision = new CaseDecision(command.CaseId, command.Confirmed ? CaseOutcome.Confirmed : CaseOutcome.Refuted, command.DateOfDeath, command.Note, command.DecidedBy);
+        var (after, result) = rules.Decide(person, decision, now);
+        if (result == CaseDecisionResult.Decided)
+        {
+            await CommitAsync(person, after, now, []);
+        }
+        return Enum.Parse<CaseDecisionReply>(result.ToString());
     }
 
     public async Task Terminate(TerminationCommand command)
@@ -98,6 +114,7 @@ public sealed partial class BeneficiaryGrain(
         }
         var today = ChinaTime.DateOf(clock.GetUtcNow());
         var last = person.LastCertification;
+        var open = person.OpenCase;
         return Task.FromResult<BeneficiaryView?>(new BeneficiaryView(
             Key,
             person.MaskedIdNumber,
@@ -106,7 +123,9 @@ public sealed partial class BeneficiaryGrain(
             Wire(rules.StatusOf(person, today)),
             last is null ? null : new CertificationView(last.Source, last.ObservedOn, Wire(last.Strength)),
             [.. person.Programmes.Select(p => new ProgrammeView(p.Programme, Wire(rules.StatusOf(person, p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay))],
-            [.. person.History.Select(h => new HistoryView(ChinaTime.ToLocal(h.At), h.Event, h.Cause, h.Rule, h.Programme, h.Deadline, h.DaysBefore, h.EffectiveFrom))]));
+            [.. person.History.Select(h => new HistoryView(ChinaTime.ToLocal(h.At), h.Event, h.Cause, h.Rule, h.Programme, h.Deadline, h.DaysBefore, h.EffectiveFrom))],
+            open is null ? null : new CaseView(open.CaseId, open.Records[0].Source, open.Records[0].SourceRecordId, open.ReportedDeathDate, person.IsConflicting,
+                ChinaTime.ToLocal(open.OpenedAt))));
     }
 
     /// <summary>
@@ -119,7 +138,7 @@ public sealed partial class BeneficiaryGrain(
         var person = state.State.Person!;
         var pending = await evidenceLog.UnappliedAsync(Key);
         var now = clock.GetUtcNow();
-        var after = rules.Apply(person, Observations(pending.Select(e => (e.Source, e.SourceRecordId, e.ObservedAt))), now);
+        var after = Applied(person, [.. pending.Select(e => new EvidenceItem(e.Seq, e.Source, e.SourceRecordId, e.ObservedAt, e.DeathDate))], now);
         await CommitAsync(person, after, now, [.. pending.Select(e => e.Seq)], republishAll);
     }
 
@@ -141,7 +160,8 @@ public sealed partial class BeneficiaryGrain(
             var changed = after is not null && (before is null
                 || before.History.Length != after.History.Length
                 || !Equals(before.LatestStrong, after.LatestStrong)
-                || !Equals(before.LatestWeak, after.LatestWeak));
+                || !Equals(before.LatestWeak, after.LatestWeak)
+                || before.IsHeld != after.IsHeld);
 
             // A wake that comes sooner is set before the state is written: a crash in between costs one early tick, never
             // a lost one. A wake that is no longer needed is removed only once everything below has succeeded.
@@ -160,7 +180,7 @@ public sealed partial class BeneficiaryGrain(
             if (after is not null && (changed || republishAll))
             {
                 var entries = republishAll || before is null ? after.History : after.History[before.History.Length..];
-                await readModel.PublishAsync(Snapshot(after, now), OutboxMessagesFor(entries), now);
+                await readModel.PublishAsync(Snapshot(after, now), OutboxMessagesFor(after, entries), now);
             }
             // Asks the reminder table rather than WakeAt: a crash just before this left a reminder that WakeAt no longer names.
             if (wakeAt is null && await this.GetReminder(WakeReminder) is { } reminder)
@@ -186,47 +206,84 @@ public sealed partial class BeneficiaryGrain(
             Key, person.MaskedIdNumber, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
             last?.ObservedOn, last?.Source, person.History.Length,
             [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(person, p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay,
-                p.EndsWith?.FirstDay))]);
+                p.EndsWith?.FirstDay, person.IsHeld))],
+            [.. person.Cases.Select(c => new CaseSnapshot(c.CaseId, c.ReportedDeathDate, c.OpenedAt, c.IsOpen && person.IsConflicting,
+                [.. c.Records.Select(r => r.Source)], [.. c.Records.Select(r => r.SourceRecordId)], c.Outcome is { } o ? Wire(o) : null,
+                c.ConfirmedDeathDate, c.DecidedBy, c.DecidedAt, c.Note))]);
     }
 
     /// <summary>
     /// One warning per deadline and offset, and one visit task per deadline, whichever programmes share it: the person
     /// is told once that their certification runs out on that day, and staff are sent once. A suspension, resumption or
-    /// termination is pushed to the programme's department, one push per programme; its key names the day it takes effect, so a
-    /// republish adds nothing and a later suspension of the same programme is a push of its own.
+    /// termination is pushed to the programme's department, one push per programme; its key names the day it takes
+    /// effect, so a republish adds nothing and a later suspension of the same programme is a push of its own. A refuted
+    /// case sends each source department a correction notice for each of its records that the case rested on (rule 13).
     /// </summary>
-    private static List<OutboxMessage> OutboxMessagesFor(IReadOnlyCollection<HistoryEntry> entries) =>
+    private List<OutboxMessage> OutboxMessagesFor(Beneficiary person, IReadOnlyCollection<HistoryEntry> entries) =>
     [
         .. entries
             .Where(h => h.Event is HistoryEvents.Suspended or HistoryEvents.Resumed or HistoryEvents.Terminated && h.Programme is not null)
             .Select(h => new OutboxMessage($"push:{h.Event}:{h.Programme}:{h.EffectiveFrom ?? h.Deadline:yyyy-MM-dd}", "department-push", null, h.Deadline,
-                [h.Programme!], h.At, h.Event, h.EffectiveFrom)),
+                [h.Programme!], h.At, Payload(new { programme = h.Programme, @event = h.Event, effectiveFrom = h.EffectiveFrom }), h.Event, h.EffectiveFrom)),
         .. entries
             .Where(h => h.Event is HistoryEvents.Warned or HistoryEvents.VisitTask)
             .GroupBy(h => (h.Event, h.Deadline, h.DaysBefore))
             .Select(g =>
             {
-                var kind = g.Key.Event == HistoryEvents.Warned ? "warning" : "visit-task";
+                var programmes = g.Select(h => h.Programme!).Distinct().ToArray();
+                var (kind, payload) = g.Key.Event == HistoryEvents.Warned
+                    ? ("warning", Payload(new { phone = person.Phone, deadline = g.Key.Deadline, daysBefore = g.Key.DaysBefore, programmes }))
+                    : ("visit-task", Payload(new { region = person.Region, deadline = g.Key.Deadline, programmes }));
                 return new OutboxMessage($"{kind}:{g.Key.Deadline:yyyy-MM-dd}{(g.Key.DaysBefore is { } days ? $":{days}" : "")}", kind,
-                    g.Key.DaysBefore, g.Key.Deadline, [.. g.Select(h => h.Programme!).Distinct()], g.First().At);
+                    g.Key.DaysBefore, g.Key.Deadline, programmes, g.First().At, payload);
             }),
+        .. entries
+            .Where(h => h.Event == HistoryEvents.Refuted)
+            .SelectMany(h => person.Cases.Where(c => c.Outcome == CaseOutcome.Refuted && c.DecidedAt == h.At).SelectMany(c => c.Records.Select(r =>
+                new OutboxMessage($"correction:{c.CaseId}:{r.Source}:{r.SourceRecordId}", "correction-notice", null, null, [], h.At,
+                    Payload(new
+                    {
+                        department = catalogue.TryGet(r.Source, out var source) ? source.Department ?? r.Source : r.Source,
+                        caseId = c.CaseId, source = r.Source, sourceRecordId = r.SourceRecordId, reportedDeathDate = c.ReportedDeathDate, note = c.Note,
+                    }))))),
     ];
 
-    /// <summary>Strength comes from the source catalogue; a source no longer configured as positive certifies nothing.</summary>
-    private IEnumerable<Observation> Observations(IEnumerable<(string Source, string SourceRecordId, DateTimeOffset ObservedAt)> records)
+    private static readonly JsonSerializerOptions PayloadJson = new(JsonSerializerDefaults.Web);
+
+    private static string Payload(object body) => JsonSerializer.Serialize(body, PayloadJson);
+
+    /// <summary>
+    /// Applies a batch of logged records: positive ones renew (rules 1-6, 10), negative ones open or join a case (rules
+    /// 11-12), each case named after the log position of the record that opens it. Strength and kind come from the source
+    /// catalogue; a source no longer configured says nothing.
+    /// </summary>
+    private Beneficiary Applied(Beneficiary person, IReadOnlyCollection<EvidenceItem> records, DateTimeOffset now)
     {
-        foreach (var (source, recordId, observedAt) in records)
+        var observations = new List<Observation>();
+        var reports = new List<DeathReport>();
+        foreach (var record in records)
         {
-            if (catalogue.TryGet(source, out var definition) && definition.Strength is { } strength)
+            if (!catalogue.TryGet(record.Source, out var definition))
             {
-                yield return new Observation(source, recordId, observedAt, strength);
+                continue;
+            }
+            if (definition.Strength is { } strength)
+            {
+                observations.Add(new Observation(record.Source, record.SourceRecordId, record.ObservedAt, strength));
+            }
+            else if (record.DeathDate is DateOnly reported)
+            {
+                reports.Add(new DeathReport($"case-{record.Seq}", record.Source, record.SourceRecordId, record.ObservedAt, reported));
             }
         }
+        return rules.Report(rules.Apply(person, observations, now), reports, now);
     }
 
     private static string Wire(CertificationStatus status) => status.ToString().ToLowerInvariant();
 
     private static string Wire(Strength strength) => strength.ToString().ToLowerInvariant();
+
+    private static string Wire(CaseOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

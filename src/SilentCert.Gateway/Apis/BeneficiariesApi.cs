@@ -24,8 +24,11 @@ public sealed record HistoryResponse(DateTimeOffset At, string Event, string Cau
 /// <summary>The one-screen view (一屏展示) of API.md.</summary>
 public sealed record BeneficiaryResponse(
     string BeneficiaryId, string MaskedIdNumber, string Region, ImmutableArray<string> Flags, string Status,
-    LastCertificationResponse? LastCertification, IReadOnlyList<ProgrammeResponse> Programmes, object? OpenCase,
+    LastCertificationResponse? LastCertification, IReadOnlyList<ProgrammeResponse> Programmes, OpenCaseResponse? OpenCase,
     IReadOnlyList<HistoryResponse> History);
+
+/// <summary>The person's open verification case (rule 12): conflicting when strong evidence came after the reported death.</summary>
+public sealed record OpenCaseResponse(string CaseId, string Source, string SourceRecordId, DateOnly ReportedDeathDate, bool Conflicting, DateTimeOffset OpenedAt);
 
 public static class BeneficiariesApi
 {
@@ -122,7 +125,9 @@ public static class BeneficiariesApi
             view.BeneficiaryId, view.MaskedIdNumber, view.Region, view.Flags, view.Status,
             view.LastCertification is { } c ? new LastCertificationResponse(c.Source, c.ObservedOn, c.Strength) : null,
             [.. view.Programmes.Select(p => new ProgrammeResponse(p.Programme, p.Status, p.Deadline, p.SuspendedFrom, p.MonthlyAmount, YearMonth.Of(p.StartMonth).ToString()))],
-            null,
+            view.OpenCase is { } open
+                ? new OpenCaseResponse(open.CaseId, open.Source, open.SourceRecordId, open.ReportedDeathDate, open.Conflicting, open.OpenedAt)
+                : null,
             [.. view.History.Select(h => new HistoryResponse(h.At, h.Event, h.Cause, h.Rule, h.Programme, h.Deadline, h.DaysBefore, h.EffectiveFrom))]));
     }
 }

@@ -63,8 +63,8 @@ public static partial class EvidenceApi
         var seqs = await log.AppendAsync(rows, systemClock.GetUtcNow());
 
         var byPerson = rows.Select((row, i) => (row, seq: seqs[i]))
-            .Where(x => x.seq is not null && !x.row.Negative)
-            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt));
+            .Where(x => x.seq is not null)
+            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate));
         var logger = loggers.CreateLogger(typeof(EvidenceApi));
         await Parallel.ForEachAsync(byPerson, new ParallelOptions { MaxDegreeOfParallelism = GrainCallParallelism }, async (person, _) =>
         {

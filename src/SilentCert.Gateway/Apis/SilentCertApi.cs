@@ -13,6 +13,8 @@ public static class SilentCertApi
         routes.MapRecognitionsApi();
         routes.MapPayrollApi();
         routes.MapWebhooksApi();
+        routes.MapDeliveriesApi();
+        routes.MapCasesApi();
         if (routes.ServiceProvider.GetRequiredService<IOptions<ClockOptions>>().Value.IsManual)
         {
             routes.MapClockApi();

@@ -10,16 +10,10 @@ public sealed record WebhookCreated(long SubscriptionId);
 
 public sealed record WebhookResponse(long SubscriptionId, string Department, string Programme, string Url, DateTimeOffset CreatedAt);
 
-public sealed record DeadDeliveryResponse(
-    long SubscriptionId, string Department, string Programme, string Url, string BeneficiaryId, string Event, DateOnly? EffectiveFrom,
-    int Attempts, string? LastError, DateTimeOffset DeadAt);
-
-public sealed record RequeuedResponse(int Requeued);
-
 /// <summary>
 /// Departments subscribe a URL to the status changes (suspended, resumed, terminated) of the people in one of their programmes.
-/// Pushes decided after subscribing are delivered through the outbox, retried with backoff until the URL answers 2xx or
-/// the last allowed attempt fails; operators list such dead deliveries and requeue them once the endpoint is mended.
+/// Pushes decided after subscribing are delivered through the outbox (see <see cref="DeliveriesApi"/> for those that
+/// failed their last allowed attempt).
 /// </summary>
 public static class WebhooksApi
 {
@@ -30,10 +24,6 @@ public static class WebhooksApi
             .Produces<WebhookCreated>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/", List).WithSummary("The webhook subscriptions, of one programme or of all.")
             .Produces<List<WebhookResponse>>().ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/dead-letters", DeadLetters).WithSummary("Pushes that failed their last allowed attempt, of one subscription or of all.")
-            .Produces<List<DeadDeliveryResponse>>();
-        group.MapPost("/{subscriptionId:long}/retry", Retry).WithSummary("Requeue a subscription's dead pushes for delivery now.")
-            .Produces<RequeuedResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
@@ -60,19 +50,6 @@ public static class WebhooksApi
         var id = await store.SubscribeAsync(body!.Department!.Trim(), body.Programme!, url!.AbsoluteUri, clock.GetUtcNow(), cancellationToken);
         return TypedResults.Created($"/api/v1/webhooks?programme={body.Programme}", new WebhookCreated(id));
     }
-
-    private static async Task<IResult> DeadLetters(long? subscriptionId, DeliveryStore store, CancellationToken cancellationToken)
-    {
-        var rows = await store.DeadAsync(subscriptionId, cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new DeadDeliveryResponse(r.SubscriptionId, r.Department, r.Programme, r.Url, r.PersonKey, r.Event,
-            r.EffectiveFrom, r.Attempts, r.LastError, ChinaTime.ToLocal(r.DeadAt))).ToList());
-    }
-
-    /// <summary>Delivery runs on system time (see <see cref="Hosting.OutboxDelivery"/>), so the requeued attempt does too.</summary>
-    private static async Task<IResult> Retry(long subscriptionId, DeliveryStore store, TimeProvider systemClock, CancellationToken cancellationToken) =>
-        await store.RequeueDeadAsync(subscriptionId, systemClock.GetUtcNow(), cancellationToken) is { } count
-            ? TypedResults.Ok(new RequeuedResponse(count))
-            : Problems.NotFound($"There is no webhook subscription {subscriptionId}; GET /api/v1/webhooks lists them.");
 
     private static async Task<IResult> List(string? programme, CertificationRules rules, DeliveryStore store, CancellationToken cancellationToken)
     {

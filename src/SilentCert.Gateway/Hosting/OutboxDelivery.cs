@@ -1,16 +1,17 @@
-using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using SilentCert.Data;
 using SilentCert.Domain;
 
 namespace SilentCert.Gateway.Hosting;
 
-/// <summary>What a department's webhook receives: a status change of one person in one of its programmes. Never an ID number.</summary>
-public sealed record DepartmentPush(string IdempotencyKey, string BeneficiaryId, string Programme, string Event, DateOnly? EffectiveFrom, DateTimeOffset At);
-
 /// <summary>
-/// Delivers department pushes from the outbox (ARCHITECTURE.md decision 7) to the subscribed webhooks. Each pass claims
-/// the deliveries that are due, POSTs each with its <c>Idempotency-Key</c>, and records the outcome: a 2xx answer is
+/// Delivers the outbox (ARCHITECTURE.md decision 7): department pushes to the subscribed webhooks, warnings (SMS / app
+/// gateway), visit tasks (the region task system) and correction notices (the source department) to the endpoints
+/// configured per kind in <see cref="Options.Channels"/>. Each pass hands new messages to their targets, claims the
+/// deliveries that are due, POSTs each with its <c>Idempotency-Key</c> (or writes it to the log channel, the development
+/// default), and records the outcome: a 2xx answer is
 /// delivered, anything else is retried later, waiting twice as long after each failure, until the last allowed attempt
 /// fails and the delivery is dead (listed for operators, who requeue it). It runs on system time, not the
 /// node clock: a simulated month must not make a department's server look unreachable.
@@ -45,6 +46,57 @@ public sealed partial class OutboxDelivery(
         /// to ride out a department's maintenance window, short enough that an operator sees a broken endpoint the same day.
         /// </summary>
         public int MaxAttempts { get; set; } = 12;
+
+        /// <summary>
+        /// Where each outbox kind goes: <c>warning</c>, <c>visit-task</c> and <c>correction-notice</c>, each an absolute
+        /// http(s) URL or <c>log</c>. Department pushes go to the webhooks departments subscribe, not here.
+        /// </summary>
+        public Dictionary<string, string> Channels { get; set; } = [];
+
+        /// <summary>A source department's own endpoint for its correction notices, by department; others use the channel's.</summary>
+        public Dictionary<string, string> CorrectionNotices { get; set; } = [];
+    }
+
+    /// <summary>The kinds a channel can be configured for.</summary>
+    public static readonly string[] ChannelKinds = ["warning", "visit-task", "correction-notice"];
+
+    private const string LogChannel = "log";
+
+    /// <summary>The configured channels, checked: a bad entry stops the node at start-up rather than losing messages.</summary>
+    public static IReadOnlyList<ChannelTarget> ChannelTargets(Options settings)
+    {
+        foreach (var kind in settings.Channels.Keys.Where(k => !ChannelKinds.Contains(k)))
+        {
+            throw new InvalidOperationException($"Delivery:Channels:{kind} is not a channel: use warning, visit-task or correction-notice.");
+        }
+        return
+        [
+            .. settings.Channels.Select(pair => new ChannelTarget(pair.Key, null, Endpoint($"Delivery:Channels:{pair.Key}", pair.Value))),
+            .. settings.CorrectionNotices.Select(pair =>
+                new ChannelTarget("correction-notice", pair.Key, Endpoint($"Delivery:CorrectionNotices:{pair.Key}", pair.Value))),
+        ];
+
+        static string Endpoint(string setting, string value)
+        {
+            var url = value.Trim();
+            if (url != LogChannel && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            {
+                throw new InvalidOperationException($"{setting} must be an absolute http(s) URL or 'log'.");
+            }
+            return url;
+        }
+    }
+
+    /// <summary>Brings the configured channel targets into the database before the first pass.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var targets = ChannelTargets(options.Value);
+        foreach (var kind in ChannelKinds.Where(k => !targets.Any(t => t.Channel == k && t.Department is null)))
+        {
+            LogNoChannel(logger, kind);
+        }
+        await store.SyncChannelsAsync(targets, systemClock.GetUtcNow(), cancellationToken);
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -83,16 +135,23 @@ public sealed partial class OutboxDelivery(
         string? error;
         try
         {
-            using var client = httpClients.CreateClient(HttpClientName);
-            client.Timeout = settings.Timeout;
-            using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+            if (delivery.Url == LogChannel)
             {
-                Content = JsonContent.Create(new DepartmentPush(key, delivery.PersonKey, delivery.Programme, delivery.Event,
-                    delivery.EffectiveFrom, ChinaTime.ToLocal(delivery.DecidedAt))),
-            };
-            request.Headers.Add("Idempotency-Key", key);
-            using var response = await client.SendAsync(request, cancellationToken);
-            error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+                LogToChannel(logger, delivery.Kind, key);
+                error = null;
+            }
+            else
+            {
+                using var client = httpClients.CreateClient(HttpClientName);
+                client.Timeout = settings.Timeout;
+                using var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
+                {
+                    Content = new StringContent(Body(delivery, key), Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await client.SendAsync(request, cancellationToken);
+                error = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+            }
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -125,6 +184,26 @@ public sealed partial class OutboxDelivery(
         return false;
     }
 
+    /// <summary>
+    /// What the receiver gets: the idempotency key, the kind, the beneficiary's pseudonymous ID and when it was decided,
+    /// then the message's own fields (for a department push: programme, event, effectiveFrom). Never an ID number.
+    /// </summary>
+    private static string Body(ClaimedDelivery delivery, string key)
+    {
+        var body = new JsonObject
+        {
+            ["idempotencyKey"] = key,
+            ["kind"] = delivery.Kind,
+            ["beneficiaryId"] = delivery.PersonKey,
+            ["at"] = ChinaTime.ToLocal(delivery.DecidedAt).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in JsonNode.Parse(delivery.Payload)!.AsObject().ToList())
+        {
+            body[name] = value?.DeepClone();
+        }
+        return body.ToJsonString();
+    }
+
     /// <summary>The wait after the <paramref name="failures"/>-th failed attempt: the base, doubled each time, capped.</summary>
     public static TimeSpan BackoffAfter(int failures, Options settings)
     {
@@ -138,6 +217,12 @@ public sealed partial class OutboxDelivery(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Push to webhook subscription {SubscriptionId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
     private static partial void LogAttemptFailed(ILogger logger, long subscriptionId, int attempt, string error, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Kind} {IdempotencyKey} to the log channel")]
+    private static partial void LogToChannel(ILogger logger, string kind, string idempotencyKey);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No Delivery:Channels:{Kind} is configured: {Kind} messages are decided and listed but delivered nowhere")]
+    private static partial void LogNoChannel(ILogger logger, string kind);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Push to webhook subscription {SubscriptionId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
     private static partial void LogDead(ILogger logger, long subscriptionId, int attempt, string error);

@@ -80,6 +80,9 @@ public sealed class SourceSettings
 
     /// <summary><c>data-match</c>, <c>self-service</c>, <c>door-to-door</c> or <c>in-person</c>.</summary>
     public string Channel { get; set; } = "data-match";
+
+    /// <summary>The department that provides the records (gets correction notices; data quality is counted by it).</summary>
+    public string? Department { get; set; }
 }
 
 /// <summary>One entry of <c>Programmes</c>, keyed by programme code.</summary>
@@ -119,8 +122,8 @@ public static class CatalogueSettings
                     "strong" => Strength.Strong,
                     "weak" => Strength.Weak,
                     _ => throw new InvalidOperationException($"Sources:{code}:Strength must be strong or weak."),
-                }, channel),
-                "negative" => SourceDefinition.Negative(code),
+                }, channel, s.Department),
+                "negative" => SourceDefinition.Negative(code, s.Department),
                 _ => throw new InvalidOperationException($"Sources:{code}:Kind must be positive or negative."),
             };
         }));

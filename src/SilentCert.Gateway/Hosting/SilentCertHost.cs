@@ -83,6 +83,7 @@ public static class SilentCertHost
         services.AddSingleton<EvidenceLog>();
         services.AddSingleton<ReadModel>();
         services.AddSingleton<PayrollStore>();
+        services.AddSingleton<CaseStore>();
         services.AddSingleton<NodeSettings>();
         services.AddSingleton<DeliveryStore>();
 
@@ -167,7 +168,7 @@ public static class SilentCertHost
             ? Path.GetFullPath(configured)
             : FindClusterConfig() ?? throw new InvalidOperationException("cluster-config/ not found; set SilentCert:ConfigDirectory.");
         var topology = configuration["SilentCert:Topology"] is { Length: > 0 } t ? t : "single-node";
-        string[] files = ["sources.json", "policy.json", "programmes.json", $"appsettings.{topology}.json"];
+        string[] files = ["sources.json", "policy.json", "programmes.json", "delivery.json", $"appsettings.{topology}.json"];
         var provider = new PhysicalFileProvider(directory);
         for (var i = 0; i < files.Length; i++)
         {

@@ -173,14 +173,14 @@ public sealed class WebhookDeadLetterTests(WebhookDeadLetterTests.Node node) : I
             async () =>
             {
                 await Delivery(node.Node).RunOnceAsync(CancellationToken.None);
-                return await _client.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/dead-letters?subscriptionId={subscriptionId}");
+                return await _client.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/dead-letters?targetId={subscriptionId}");
             },
             rows => rows.GetArrayLength() > 0,
             "the push to be dead after three failed attempts");
 
         var row = Assert.Single(dead.EnumerateArray());
         Assert.Equal((subscriptionId, "civil-affairs", "dibao", hook.Url, key, "suspended", "2026-04-01", 3, "HTTP 500"),
-            (row.GetProperty("subscriptionId").GetInt64(), row.GetProperty("department").GetString(), row.GetProperty("programme").GetString(),
+            (row.GetProperty("targetId").GetInt64(), row.GetProperty("department").GetString(), row.GetProperty("programme").GetString(),
                 row.GetProperty("url").GetString(), row.GetProperty("beneficiaryId").GetString(), row.GetProperty("event").GetString(),
                 row.GetProperty("effectiveFrom").GetString(), row.GetProperty("attempts").GetInt32(), row.GetProperty("lastError").GetString()));
         Assert.DoesNotContain(id.Value, dead.GetRawText(), StringComparison.Ordinal);
@@ -190,26 +190,26 @@ public sealed class WebhookDeadLetterTests(WebhookDeadLetterTests.Node node) : I
 
         // The department mends its endpoint; the operator requeues the subscription's dead pushes: delivered once.
         hook.Mend();
-        var requeue = await _client.PostAsync($"/api/v1/webhooks/{subscriptionId}/retry", null);
+        var requeue = await _client.PostAsync($"/api/v1/deliveries/targets/{subscriptionId}/retry", null);
         Assert.Equal(HttpStatusCode.OK, requeue.StatusCode);
         Assert.Equal(1, (await requeue.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("requeued").GetInt32());
         await DeliverUntil(node.Node, hook, suspended);
         await Delivery(node.Node).RunOnceAsync(CancellationToken.None);
         Assert.Equal([500, 500, 500, 200], hook.Requests.Where(r => r.Key == suspended).Select(r => r.Status));
-        Assert.Equal(0, (await _client.GetFromJsonAsync<JsonElement>($"/api/v1/webhooks/dead-letters?subscriptionId={subscriptionId}")).GetArrayLength());
+        Assert.Equal(0, (await _client.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries/dead-letters?targetId={subscriptionId}")).GetArrayLength());
     }
 
     [Fact]
     public async Task Requeuing_an_unknown_subscription_answers_404()
     {
-        var response = await _client.PostAsync("/api/v1/webhooks/987654321/retry", null);
+        var response = await _client.PostAsync("/api/v1/deliveries/targets/987654321/retry", null);
 
         await ProblemAssert.Is(response, HttpStatusCode.NotFound);
     }
 }
 
 /// <summary>The webhook calls and the department's test server that the tests above share.</summary>
-internal static class WebhookCalls
+public static class WebhookCalls
 {
     public static async Task<long> Subscribe(HttpClient client, string url, string programme = "pension-employee")
     {

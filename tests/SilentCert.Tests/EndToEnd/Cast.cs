@@ -457,9 +457,10 @@ public static class Cast
                 .Warned("2027-03-14", 7, "2027-03-07T00:00")
                 .Resumed("2026-06-10T10:00", "2026-04-01"),
 
-            // Negative evidence (a death certificate) is validated, stored and counted, and changes nothing here; bad
+            // Negative evidence (a death certificate) opens a verification case that holds the person (rules 11-12);
+            // nobody decides it in this walk, so the deadline, warnings and suspension go on underneath the hold; bad
             // negative records are rejected one by one. Aged 80 since 2025-12-25: graded.
-            New("N-shi", "rules 3, 4, 8, 9; negative evidence stored only", "1945-12-25")
+            New("N-shi", "rules 3, 4, 8, 9, 11, 12; a death record holds payments", "1945-12-25")
                 .Enrol("2026-01-05T09:00", "2026-01-05", PensionEmployee, ElderlyAllowance)   // + 6 = 2026-07-05
                 .Send("2026-05-03T10:00",
                     new EvidenceRecord("death-health", "N-H1", "2026-05-02T00:00:00+08:00", DeathDate: "2026-04-28"),
@@ -467,13 +468,13 @@ public static class Cast
                         RejectedBecause: "death after the observation"),
                     new EvidenceRecord("vaccination", "N-V1", "2026-05-01T09:00:00+08:00", DeathDate: "2026-04-28",
                         RejectedBecause: "a death date on positive evidence"))
-                .Expect("2026-05-03T10:00", "certified", "2026-07-05")
+                .Expect("2026-05-03T10:00", "held", "2026-07-05")
                 .Send("2026-06-01T10:00", new EvidenceRecord("death-health", "N-H1", "2026-05-02T00:00:00+08:00", DeathDate: "2026-04-28"))
                 // 2026-07-05 - 30: 5 back to 2026-06-30, 25 more to 2026-06-05; - 7 = 2026-06-28.
-                .Expect("2026-06-05T00:00", "due", "2026-07-05")
-                .Expect("2026-07-06T00:00", "overdue", "2026-07-05")
-                .Expect("2026-08-01T00:00", "suspended", "2026-07-05", "2026-08-01")
-                .Expect("2027-04-01T00:00", "suspended", "2026-07-05", "2026-08-01")
+                .Expect("2026-06-05T00:00", "held", "2026-07-05")
+                .Expect("2026-07-06T00:00", "held", "2026-07-05")
+                .Expect("2026-08-01T00:00", "held", "2026-07-05", "2026-08-01")
+                .Expect("2027-04-01T00:00", "held", "2026-07-05", "2026-08-01")
                 .Warned("2026-07-05", 30, "2026-06-05T00:00")
                 .Warned("2026-07-05", 7, "2026-06-28T00:00")
                 .NeverResumed(),

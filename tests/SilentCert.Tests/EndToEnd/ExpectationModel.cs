@@ -37,7 +37,7 @@ public sealed class ExpectationModel(IReadOnlyDictionary<string, int> programmeC
     private const int GradedFromAge = 80;
 
     // API.md: a person is as severe as their worst programme (suspended > overdue > due > certified).
-    private static readonly string[] Severity = ["certified", "due", "overdue", "suspended"];
+    private static readonly string[] Severity = ["certified", "due", "overdue", "suspended", "held"];
 
     private readonly Dictionary<string, PersonModel> _people = new(StringComparer.Ordinal);
     private readonly HashSet<(string Source, string RecordId)> _stored = [];
@@ -110,7 +110,11 @@ public sealed class ExpectationModel(IReadOnlyDictionary<string, int> programmeC
                 var observation = new Observation(When.LocalDate(observedAt), observedAt, StrongSources.Contains(record.Source), record.Source, record.RecordId);
                 (byPerson.TryGetValue(model, out var list) ? list : byPerson[model] = []).Add(observation);
             }
-            // Negative records (death, deregistration) are only validated, stored and counted in this issue.
+            else if (record.DeathDate is not null)
+            {
+                // Rules 11-12: a negative record opens a case if none is open (later ones join it); nothing is decided here.
+                model.OpenCaseReportedDeath ??= DateOnly.ParseExact(record.DeathDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
         foreach (var (model, observations) in byPerson)
         {
@@ -132,8 +136,10 @@ public sealed class ExpectationModel(IReadOnlyDictionary<string, int> programmeC
     {
         var model = _people[code];
         var today = When.LocalDate(now);
-        var programmes = model.Programmes.Select(p => new ProgrammeState(p.Code, StatusOf(p, today), p.Deadline, p.SuspendedFrom)).ToList();
-        var status = programmes.Select(p => Array.IndexOf(Severity, p.Status)).DefaultIfEmpty(0).Max();
+        // Rule 12: an open case holds the person and every programme, unless strong evidence came after the reported death.
+        var held = model.OpenCaseReportedDeath is DateOnly reported && !model.Known.Any(o => o.Strong && o.Date > reported);
+        var programmes = model.Programmes.Select(p => new ProgrammeState(p.Code, held ? "held" : StatusOf(p, today), p.Deadline, p.SuspendedFrom)).ToList();
+        var status = held ? Severity.Length - 1 : programmes.Select(p => Array.IndexOf(Severity, p.Status)).DefaultIfEmpty(0).Max();
         // Rule 1: the start rolls to the latest certification, whatever its strength (strong first on the same instant).
         var last = model.Known.OrderByDescending(o => o.At).ThenByDescending(o => o.Strong).FirstOrDefault();
         var lastText = last is null ? "-" : $"{last.Source} {When.Text(last.Date)} {(last.Strong ? "strong" : "weak")}";
@@ -292,6 +298,9 @@ public sealed class ExpectationModel(IReadOnlyDictionary<string, int> programmeC
         public List<Observation> Known { get; } = [];
 
         public List<Decision> Decisions { get; } = [];
+
+        /// <summary>The reported date of death of the open verification case; no case is decided in this walk.</summary>
+        public DateOnly? OpenCaseReportedDeath { get; set; }
 
         public Dictionary<(DateOnly Deadline, int Days), WarningNote> Warnings { get; } = [];
     }

@@ -9,7 +9,8 @@ using SilentCert.Tests.Infrastructure;
 namespace SilentCert.Tests.Storage;
 
 // Proves that the set-based SQL payroll (rule 14) equals the domain's Payroll.LinesFor for random lives — suspensions,
-// resumptions, amount changes, confirmed deaths, months closed late or left open — and that closed months never change.
+// resumptions, holds and their release, amount changes, confirmed deaths, months closed late or left open — and that
+// closed months never change.
 public sealed class PayrollSqlPropertyTests : IClassFixture<PayrollSqlPropertyTests.Database>
 {
     public sealed class Database
@@ -28,10 +29,11 @@ public sealed class PayrollSqlPropertyTests : IClassFixture<PayrollSqlPropertyTe
     private static readonly YearMonth First = new(2026, 1);
 
     /// <summary>What happens to one person at the start of a month.</summary>
-    private enum Change { None, Suspend, Resume, Die, Raise }
+    private enum Change { None, Suspend, Resume, Hold, Release, Die, Raise }
 
     private static readonly Gen<Change> Changes = Gen.Frequency(
-        (12, Gen.Const(Change.None)), (3, Gen.Const(Change.Suspend)), (3, Gen.Const(Change.Resume)), (2, Gen.Const(Change.Die)), (1, Gen.Const(Change.Raise)));
+        (12, Gen.Const(Change.None)), (3, Gen.Const(Change.Suspend)), (3, Gen.Const(Change.Resume)), (2, Gen.Const(Change.Hold)),
+        (2, Gen.Const(Change.Release)), (2, Gen.Const(Change.Die)), (1, Gen.Const(Change.Raise)));
 
     /// <summary>One person's oracle state: the entitlement now and what the closed months froze for them.</summary>
     private sealed class Life(string key, YearMonth startMonth, decimal amount)
@@ -87,8 +89,11 @@ public sealed class PayrollSqlPropertyTests : IClassFixture<PayrollSqlPropertyTe
                     {
                         Change.Suspend when e.WithheldFrom is null => e with { WithheldFrom = current },
                         Change.Resume when e.WithheldFrom is not null => e with { WithheldFrom = null },
-                        // Confirmed now; the death happened in this month or up to three months earlier, not before enrolment.
-                        Change.Die => e with { EndsWith = Max(e.StartMonth, current.AddMonths(-(n % 4))) },
+                        Change.Hold => e with { Held = true },
+                        Change.Release => e with { Held = false },
+                        // Confirmed now (which closes any case: no hold); the death happened in this month or up to three
+                        // months earlier, not before enrolment.
+                        Change.Die => e with { EndsWith = Max(e.StartMonth, current.AddMonths(-(n % 4))), Held = false },
                         Change.Raise => e with { MonthlyAmount = e.MonthlyAmount + 12.34m },
                         _ => e,
                     };
@@ -141,10 +146,11 @@ public sealed class PayrollSqlPropertyTests : IClassFixture<PayrollSqlPropertyTe
     private static async Task Publish(ReadModel readModel, Life life, string programme, int version, DateTimeOffset now)
     {
         var e = life.Entitlement;
-        var status = e.EndsWith is not null ? "terminated" : e.WithheldFrom is not null ? "suspended" : "certified";
+        var status = e.EndsWith is not null ? "terminated" : e.Held ? "held" : e.WithheldFrom is not null ? "suspended" : "certified";
         await readModel.PublishAsync(
             new BeneficiarySnapshot(life.Key, "340102********0011", "340102", status, null, null, null, version,
-                [new EnrolmentSnapshot(programme, status, new DateOnly(2030, 1, 1), e.WithheldFrom?.FirstDay, e.MonthlyAmount, e.StartMonth.FirstDay, e.EndsWith?.FirstDay)]),
+                [new EnrolmentSnapshot(programme, status, new DateOnly(2030, 1, 1), e.WithheldFrom?.FirstDay, e.MonthlyAmount, e.StartMonth.FirstDay, e.EndsWith?.FirstDay, e.Held)],
+                []),
             [], now);
     }
 
