@@ -96,6 +96,27 @@ public sealed class ReadmeFlowTests : IAsyncLifetime
         var file = await (await _client.SendAsync(csv)).Content.ReadAsStringAsync();
         Assert.Contains($"pension-employee,2027-06,{id},340102********1238,arrears,6400.00,2027-04;2027-05", file);
         Assert.DoesNotContain(idNumber, file);
+
+        // README, "When a death is reported": a wrong death record holds the person (rules 11-12) until refuted (13).
+        await _node.MoveClockTo(_client, new DateTimeOffset(2027, 6, 12, 10, 0, 0, TimeSpan.FromHours(8)));
+        await _client.PostAsJsonAsync("/api/v1/evidence", new
+        {
+            records = new[] { new { source = "death-health", sourceRecordId = "H-9", idNumber, observedAt = "2027-06-12T09:00:00+08:00", deathDate = "2027-06-11" } },
+        });
+        Assert.Equal("held", (await View(id)).GetProperty("status").GetString());
+        var cases = await _client.GetFromJsonAsync<JsonElement>("/api/v1/cases");
+        var caseId = Assert.Single(cases.EnumerateArray()).GetProperty("caseId").GetString();
+        var decision = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/cases/{caseId}/decision")
+        {
+            Content = JsonContent.Create(new { outcome = "refuted", note = "seen at the clinic" }),
+        };
+        decision.Headers.Add("X-Reviewer", "li.wei");
+        Assert.Equal(HttpStatusCode.OK, (await _client.SendAsync(decision)).StatusCode);
+        Assert.Equal("certified", (await View(id)).GetProperty("status").GetString());
+        var quality = await _client.GetFromJsonAsync<JsonElement>("/api/v1/reports/data-quality");
+        var health = Assert.Single(quality.EnumerateArray());
+        Assert.Equal(("health", 0L, 0L, 1L), (health.GetProperty("department").GetString(), health.GetProperty("open").GetInt64(),
+            health.GetProperty("confirmed").GetInt64(), health.GetProperty("refuted").GetInt64()));
     }
 
     private static string[] Lines(JsonElement payroll, string id) =>
