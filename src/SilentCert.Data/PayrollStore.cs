@@ -29,30 +29,21 @@ public sealed class PayrollStore(NpgsqlDataSource dataSource)
         from enrolment_status e
         where e.programme = $1 and e.start_month <= $2 and (e.ends_with is null or $2 <= e.ends_with)
         union all
-        -- Back-pay (rules 10, 13 refuted): months a closed payroll withheld, not settled since, that are payable now.
-        select w.person_key, 'arrears', sum(w.amount), array_agg(w.month order by w.month)
+        -- Owed (rules 10, 13): months a closed payroll withheld that nothing has settled since. Back-pay (arrears) where
+        -- they are payable now; the estate's where entitlement ended with or after them; withheld months after the month
+        -- of death are cancelled: they have no line.
+        select w.person_key, case when e.ends_with is null then 'arrears' else 'estate' end, sum(w.amount), array_agg(w.month order by w.month)
         from payroll_line w
         join enrolment_status e on e.person_key = w.person_key and e.programme = w.programme
         where $3 and w.programme = $1 and w.kind = 'withheld' and w.month < $2
-          and w.month >= e.start_month and e.ends_with is null and not e.held
-          and (e.suspended_from is null or w.month < e.suspended_from)
+          and case when e.ends_with is null
+                   then w.month >= e.start_month and not e.held and (e.suspended_from is null or w.month < e.suspended_from)
+                   else w.month <= e.ends_with end
           and not exists (
             select 1 from payroll_line s
             where s.programme = w.programme and s.person_key = w.person_key
               and s.kind in ('arrears', 'estate') and w.month = any (s.months))
-        group by w.person_key
-        union all
-        -- Estate (rule 13): months a closed payroll withheld up to the month of death, not settled since. Withheld months
-        -- after it are cancelled: they have no line.
-        select e.person_key, 'estate', sum(w.amount), array_agg(w.month order by w.month)
-        from enrolment_status e
-        join payroll_line w on w.programme = e.programme and w.person_key = e.person_key and w.kind = 'withheld'
-        where $3 and e.programme = $1 and e.ends_with is not null and w.month <= e.ends_with
-          and not exists (
-            select 1 from payroll_line s
-            where s.programme = w.programme and s.person_key = w.person_key
-              and s.kind in ('arrears', 'estate') and w.month = any (s.months))
-        group by e.person_key
+        group by w.person_key, e.ends_with is null
         union all
         -- Recovery (rule 13, 追回): months after the month of death that a closed payroll paid, by its regular line or
         -- later by arrears (at the amount the month withheld), not recovered yet.
