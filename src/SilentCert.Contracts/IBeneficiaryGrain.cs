@@ -61,14 +61,18 @@ public sealed record EnrolmentItem(
 [GenerateSerializer, Immutable, Alias("SilentCert.EnrolmentOutcome")]
 public sealed record EnrolmentOutcome([property: Id(0)] bool Created);
 
-/// <summary>An evidence record as stored in the evidence log; <see cref="DeathDate"/> is what a negative record reports.</summary>
+/// <summary>
+/// An evidence record as stored in the evidence log; <see cref="DeathDate"/> is what a negative record reports, and
+/// <see cref="VisitOutcome"/> what a door-to-door visit found (seen-alive, reported-dead, not-found).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("SilentCert.EvidenceItem")]
 public sealed record EvidenceItem(
     [property: Id(0)] long Seq,
     [property: Id(1)] string Source,
     [property: Id(2)] string SourceRecordId,
     [property: Id(3)] DateTimeOffset ObservedAt,
-    [property: Id(4)] DateOnly? DeathDate = null);
+    [property: Id(4)] DateOnly? DeathDate = null,
+    [property: Id(5)] string? VisitOutcome = null);
 
 /// <summary>A reviewer's confirmation of a death; <see cref="Cause"/> names the decision (e.g. the case) for the history.</summary>
 [GenerateSerializer, Immutable, Alias("SilentCert.TerminationCommand")]

@@ -11,10 +11,11 @@ public sealed record EvidenceRow(
     DateTimeOffset ObservedAt,
     string? Region,
     DateOnly? DeathDate,
-    bool Negative);
+    bool Negative,
+    string? VisitOutcome = null);
 
 /// <summary>A row of the log as a grain reads it back.</summary>
-public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt, DateOnly? DeathDate);
+public sealed record LoggedEvidence(long Seq, string Source, string SourceRecordId, DateTimeOffset ObservedAt, DateOnly? DeathDate, string? VisitOutcome);
 
 /// <summary>
 /// The evidence log: the source of truth for evidence (ARCHITECTURE.md decision 6). Unique on (source, source record id),
@@ -31,10 +32,10 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         var result = new long?[rows.Count];
         if (rows.Count == 0) return result;
         await using var command = dataSource.CreateCommand("""
-            insert into evidence_log (source, source_record_id, person_key, observed_at, region, death_date, negative, received_at)
-            select t.source, t.record, t.person, t.observed, t.region, t.death, t.negative, $8
-            from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::date[], $7::boolean[])
-                 with ordinality as t(source, record, person, observed, region, death, negative, position)
+            insert into evidence_log (source, source_record_id, person_key, observed_at, region, death_date, negative, received_at, visit_outcome)
+            select t.source, t.record, t.person, t.observed, t.region, t.death, t.negative, $8, t.visit
+            from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::date[], $7::boolean[], $9::text[])
+                 with ordinality as t(source, record, person, observed, region, death, negative, visit, position)
             order by t.position
             on conflict (source, source_record_id) do nothing
             returning seq, source, source_record_id
@@ -47,6 +48,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
         command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Negative).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (object?)r.VisitOutcome ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
         var stored = new Dictionary<(string, string), long>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -71,7 +73,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<LoggedEvidence>> UnappliedAsync(string personKey, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select seq, source, source_record_id, observed_at, death_date
+            select seq, source, source_record_id, observed_at, death_date, visit_outcome
             from evidence_log where person_key = $1 and not applied order by seq
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = personKey });
@@ -80,7 +82,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new LoggedEvidence(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3),
-                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4)));
+                reader.IsDBNull(4) ? null : reader.GetFieldValue<DateOnly>(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
         return rows;
     }

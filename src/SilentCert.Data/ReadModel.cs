@@ -13,7 +13,14 @@ public sealed record BeneficiarySnapshot(
     string? LastCertificationSource,
     int Version,
     IReadOnlyList<EnrolmentSnapshot> Enrolments,
-    IReadOnlyList<CaseSnapshot> Cases);
+    IReadOnlyList<CaseSnapshot> Cases,
+    IReadOnlyList<VisitTaskSnapshot> VisitTasks);
+
+/// <summary>A door-to-door visit task; open while <see cref="ClosedAt"/> is null.</summary>
+public sealed record VisitTaskSnapshot(DateOnly Deadline, string Region, DateTimeOffset CreatedAt, bool Escalated, int NotFound, DateTimeOffset? ClosedAt);
+
+/// <summary>An open visit task as the region's task list shows it.</summary>
+public sealed record VisitTaskRow(string PersonKey, string Region, DateOnly Deadline, DateTimeOffset CreatedAt, bool Escalated, int NotFound);
 
 /// <summary>One enrolment as the payroll reads it; <see cref="EndsWith"/> is the first day of the last month of entitlement.</summary>
 public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth, DateOnly? EndsWith, bool Held);
@@ -116,6 +123,26 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
             batch.BatchCommands.Add(cases);
         }
 
+        if (snapshot.VisitTasks.Count > 0)
+        {
+            var tasks = new NpgsqlBatchCommand("""
+                insert into visit_task (person_key, deadline, region, created_at, escalated, not_found, closed_at, version)
+                select $1, t.deadline, t.region, t.created, t.escalated, t.not_found, t.closed, $2
+                from unnest($3::date[], $4::text[], $5::timestamptz[], $6::boolean[], $7::integer[], $8::timestamptz[])
+                     as t(deadline, region, created, escalated, not_found, closed)
+                on conflict (person_key, deadline) do update set
+                  region = excluded.region, escalated = excluded.escalated, not_found = excluded.not_found,
+                  closed_at = excluded.closed_at, version = excluded.version
+                where visit_task.version <= excluded.version
+                """);
+            var v = snapshot.VisitTasks;
+            Add(tasks, snapshot.PersonKey, snapshot.Version, v.Select(x => x.Deadline).ToArray(), v.Select(x => x.Region).ToArray(),
+                v.Select(x => x.CreatedAt.ToUniversalTime()).ToArray(), v.Select(x => x.Escalated).ToArray(), v.Select(x => x.NotFound).ToArray(),
+                v.Select(x => x.ClosedAt is { } at ? (object)at.ToUniversalTime() : DBNull.Value).ToArray());
+            tasks.Parameters[7].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz;
+            batch.BatchCommands.Add(tasks);
+        }
+
         if (messages.Count > 0)
         {
             var outbox = new NpgsqlBatchCommand("""
@@ -194,6 +221,25 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
                 reader.GetFieldValue<string[]>(3),
                 reader.GetFieldValue<DateTimeOffset>(4),
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+        return rows;
+    }
+
+    /// <summary>The region's open door-to-door visit tasks: escalated first, then by deadline.</summary>
+    public async Task<IReadOnlyList<VisitTaskRow>> OpenVisitTasksAsync(string region, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select person_key, region, deadline, created_at, escalated, not_found from visit_task
+            where region = $1 and closed_at is null order by escalated desc, deadline, person_key limit $2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = region });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var rows = new List<VisitTaskRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new VisitTaskRow(reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateOnly>(2), reader.GetFieldValue<DateTimeOffset>(3),
+                reader.GetBoolean(4), reader.GetInt32(5)));
         }
         return rows;
     }

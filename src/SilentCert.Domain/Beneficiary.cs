@@ -94,6 +94,8 @@ public static class HistoryEvents
     public const string Confirmed = "confirmed";
     public const string Refuted = "refuted";
     public const string Released = "released";
+    public const string VisitNotFound = "visit-not-found";
+    public const string VisitEscalated = "visit-escalated";
 }
 
 /// <summary>
@@ -120,6 +122,9 @@ public sealed record Beneficiary(
 
     [JsonIgnore]
     public VerificationCase? OpenCase => Cases.FirstOrDefault(c => c.IsOpen);
+
+    /// <summary>Every door-to-door visit task of the person, oldest first; one per deadline.</summary>
+    public ImmutableArray<VisitTask> VisitTasks { get; init; } = [];
 
     /// <summary>
     /// Rule 12: an open case is conflicting when strong positive evidence was observed after the reported death date

@@ -92,6 +92,7 @@ public sealed class CertificationRules
                 Programmes = person.Programmes.Select(p => Renew(person, p, observation, now, history)).ToImmutableArray(),
             };
         }
+        person = CloseVisitTasks(person, t => !person.Programmes.Any(p => p.Deadline == t.Deadline), now);
         if (wasHeld && person.IsConflicting)
         {
             // Rule 12: strong evidence observed after the reported death: likely a data error, payments carry on.
@@ -113,7 +114,26 @@ public sealed class CertificationRules
         var today = ChinaTime.DateOf(now);
         var history = ImmutableArray.CreateBuilder<HistoryEntry>();
         var programmes = person.Programmes.Select(p => EvaluateProgramme(person, p, today, now, history)).ToImmutableArray();
-        return history.Count == 0 ? person : person with { Programmes = programmes, History = person.History.AddRange(history) };
+        if (history.Count == 0)
+        {
+            return person;
+        }
+        // Rule 8: one visit task per deadline, whichever programmes share it; escalated when the last warning goes out
+        // and staff have not yet certified the person.
+        var tasks = person.VisitTasks.ToList();
+        foreach (var deadline in history.Where(h => h.Event == HistoryEvents.VisitTask).Select(h => h.Deadline!.Value).Distinct())
+        {
+            if (!tasks.Any(t => t.Deadline == deadline)) tasks.Add(new VisitTask(deadline, person.Region, now));
+        }
+        var lastWarning = _policy.WarningDaysBefore.Min();
+        foreach (var deadline in history.Where(h => h.Event == HistoryEvents.Warned && h.DaysBefore == lastWarning).Select(h => h.Deadline!.Value).Distinct())
+        {
+            var index = tasks.FindIndex(t => t.Deadline == deadline && t.IsOpen && !t.Escalated);
+            if (index < 0) continue;
+            tasks[index] = tasks[index] with { Escalated = true };
+            history.Add(new HistoryEntry(now, HistoryEvents.VisitEscalated, "deadline", "visit-escalate-after-last-warning", Deadline: deadline));
+        }
+        return person with { Programmes = programmes, History = person.History.AddRange(history), VisitTasks = [.. tasks] };
     }
 
     /// <summary>The next instant at which <see cref="Evaluate"/> has something to do, or null when nothing can happen without evidence.</summary>
@@ -179,7 +199,8 @@ public sealed class CertificationRules
                 person = WithCase(person, open with { Records = open.Records.Add(record) }, new HistoryEntry(now, HistoryEvents.CaseJoined, cause, "case-join-open-case"));
                 continue;
             }
-            person = person with
+            // The case takes over from any visit task: a reviewer now finds out whether the person is alive.
+            person = CloseVisitTasks(person, _ => true, now) with
             {
                 Cases = person.Cases.Add(new VerificationCase(report.CaseId, report.ReportedDeathDate, now, [record])),
                 History = person.History.Add(new HistoryEntry(now, HistoryEvents.CaseOpened, cause, "case-negative-evidence")),
@@ -238,6 +259,28 @@ public sealed class CertificationRules
         return (refuted, CaseDecisionResult.Decided);
     }
 
+    /// <summary>
+    /// A door-to-door visit that found nobody (rule 8): it certifies nothing, the open task stays open and counts the
+    /// visit, and the history records it. A visit reported twice counts once (the evidence log is unique per record).
+    /// </summary>
+    public Beneficiary VisitNotFound(Beneficiary person, string cause, DateTimeOffset now)
+    {
+        if (person.DateOfDeath is not null)
+        {
+            return person;
+        }
+        return person with
+        {
+            VisitTasks = [.. person.VisitTasks.Select(t => t.IsOpen ? t with { NotFound = t.NotFound + 1 } : t)],
+            History = person.History.Add(new HistoryEntry(now, HistoryEvents.VisitNotFound, cause, "visit-not-found-stays-open")),
+        };
+    }
+
+    private static Beneficiary CloseVisitTasks(Beneficiary person, Func<VisitTask, bool> which, DateTimeOffset now) =>
+        person.VisitTasks.Any(t => t.IsOpen && which(t))
+            ? person with { VisitTasks = [.. person.VisitTasks.Select(t => t.IsOpen && which(t) ? t with { ClosedAt = now } : t)] }
+            : person;
+
     private static Beneficiary WithCase(Beneficiary person, VerificationCase changed, HistoryEntry entry) => person with
     {
         Cases = [.. person.Cases.Select(c => c.CaseId == changed.CaseId ? changed : c)],
@@ -259,7 +302,7 @@ public sealed class CertificationRules
         var endsWith = YearMonth.Of(dateOfDeath);
         var history = person.Programmes.Select(p => new HistoryEntry(now, HistoryEvents.Terminated, cause, "terminate-confirmed-death",
             p.Programme, p.Deadline, EffectiveFrom: endsWith.AddMonths(1).FirstDay));
-        return person with
+        return CloseVisitTasks(person, _ => true, now) with
         {
             DateOfDeath = dateOfDeath,
             Programmes = [.. person.Programmes.Select(p => p with { EndsWith = endsWith })],

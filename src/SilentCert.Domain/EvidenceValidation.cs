@@ -3,13 +3,16 @@ using System.Globalization;
 namespace SilentCert.Domain;
 
 /// <summary>One evidence record as it arrives (API body or exchange file), every field still unchecked text.</summary>
-public sealed record EvidenceInput(string? Source, string? SourceRecordId, string? IdNumber, string? ObservedAt, string? Region, string? DeathDate);
+/// <remarks><see cref="VisitOutcome"/> is what a door-to-door visit found: seen-alive (the default), reported-dead or not-found.</remarks>
+public sealed record EvidenceInput(string? Source, string? SourceRecordId, string? IdNumber, string? ObservedAt, string? Region, string? DeathDate,
+    string? VisitOutcome = null);
 
 /// <summary>A record that passed validation.</summary>
-public sealed record ValidEvidence(SourceDefinition Source, string SourceRecordId, IdNumber IdNumber, DateTimeOffset ObservedAt, string? Region, DateOnly? DeathDate)
+public sealed record ValidEvidence(SourceDefinition Source, string SourceRecordId, IdNumber IdNumber, DateTimeOffset ObservedAt, string? Region, DateOnly? DeathDate,
+    VisitOutcome? Visit = null)
 {
-    public Observation? ToObservation() =>
-        Source.Kind == EvidenceKind.Positive ? new Observation(Source.Code, SourceRecordId, ObservedAt, Source.Strength!.Value) : null;
+    /// <summary>A death or deregistration record, or a visit whose staff were told the person died: it opens a case.</summary>
+    public bool IsNegative => Source.Kind == EvidenceKind.Negative || Visit == VisitOutcome.ReportedDead;
 }
 
 /// <summary>What is wrong with one field, in words a data clerk can act on.</summary>
@@ -75,12 +78,38 @@ public static class EvidenceValidation
             error = new("region", "must be a 6-digit division code, e.g. 340102.");
             return false;
         }
+        VisitOutcome? visit = null;
+        if (input.VisitOutcome is not null)
+        {
+            if (source.Channel != Channel.DoorToDoor || source.Kind != EvidenceKind.Positive)
+            {
+                error = new("visitOutcome", $"belongs only to door-to-door visit records; source '{source.Code}' is not one.");
+                return false;
+            }
+            visit = input.VisitOutcome switch
+            {
+                "seen-alive" => VisitOutcome.SeenAlive,
+                "reported-dead" => VisitOutcome.ReportedDead,
+                "not-found" => VisitOutcome.NotFound,
+                _ => null,
+            };
+            if (visit is null)
+            {
+                error = new("visitOutcome", "must be seen-alive, reported-dead (with deathDate) or not-found.");
+                return false;
+            }
+        }
+        if (visit == VisitOutcome.ReportedDead && input.DeathDate is null)
+        {
+            error = new("deathDate", "is required when a visit reports the person dead: the date of death staff were told, yyyy-MM-dd.");
+            return false;
+        }
         DateOnly? deathDate = null;
         if (input.DeathDate is not null)
         {
-            if (source.Kind != EvidenceKind.Negative)
+            if (source.Kind != EvidenceKind.Negative && visit != VisitOutcome.ReportedDead)
             {
-                error = new("deathDate", $"belongs only to death and deregistration records; source '{source.Code}' is positive evidence.");
+                error = new("deathDate", $"belongs only to death and deregistration records and to visits with visitOutcome reported-dead; source '{source.Code}' is positive evidence.");
                 return false;
             }
             if (!Dates.TryParse(input.DeathDate, out var date) || date > ChinaTime.DateOf(observedAt) || date < idNumber!.BirthDate)
@@ -90,7 +119,7 @@ public static class EvidenceValidation
             }
             deathDate = date;
         }
-        valid = new ValidEvidence(source, input.SourceRecordId, idNumber!, observedAt, input.Region, deathDate);
+        valid = new ValidEvidence(source, input.SourceRecordId, idNumber!, observedAt, input.Region, deathDate, visit);
         error = null;
         return true;
     }

@@ -57,3 +57,31 @@ public enum CaseDecisionResult
     DateOfDeathInFuture,
     DateOfDeathBeforeBirth,
 }
+
+/// <summary>
+/// A door-to-door visit task (上门服务, rule 8) for one deadline of a key-population person. Open until the deadline
+/// moves (the person was certified, by the visit or otherwise), a case opens or the person's death is confirmed;
+/// escalated when the last warning goes out while it is still open. <see cref="NotFound"/> counts visits that found nobody.
+/// </summary>
+public sealed record VisitTask(DateOnly Deadline, string Region, DateTimeOffset CreatedAt)
+{
+    public bool Escalated { get; init; }
+
+    public int NotFound { get; init; }
+
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    [JsonIgnore]
+    public bool IsOpen => ClosedAt is null;
+}
+
+/// <summary>What a door-to-door visit found (API field <c>visitOutcome</c>).</summary>
+public enum VisitOutcome
+{
+    /// <summary>The person was seen alive: strong positive evidence (the default for a door-to-door record).</summary>
+    SeenAlive,
+    /// <summary>Staff were told the person died: a negative record with its date of death, which opens a case.</summary>
+    ReportedDead,
+    /// <summary>Nobody was found: certifies nothing; the task stays open.</summary>
+    NotFound,
+}

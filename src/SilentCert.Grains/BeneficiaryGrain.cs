@@ -138,7 +138,7 @@ public sealed partial class BeneficiaryGrain(
         var person = state.State.Person!;
         var pending = await evidenceLog.UnappliedAsync(Key);
         var now = clock.GetUtcNow();
-        var after = Applied(person, [.. pending.Select(e => new EvidenceItem(e.Seq, e.Source, e.SourceRecordId, e.ObservedAt, e.DeathDate))], now);
+        var after = Applied(person, [.. pending.Select(e => new EvidenceItem(e.Seq, e.Source, e.SourceRecordId, e.ObservedAt, e.DeathDate, e.VisitOutcome))], now);
         await CommitAsync(person, after, now, [.. pending.Select(e => e.Seq)], republishAll);
     }
 
@@ -209,7 +209,8 @@ public sealed partial class BeneficiaryGrain(
                 p.EndsWith?.FirstDay, person.IsHeld))],
             [.. person.Cases.Select(c => new CaseSnapshot(c.CaseId, c.ReportedDeathDate, c.OpenedAt, c.IsOpen && person.IsConflicting,
                 [.. c.Records.Select(r => r.Source)], [.. c.Records.Select(r => r.SourceRecordId)], c.Outcome is { } o ? Wire(o) : null,
-                c.ConfirmedDeathDate, c.DecidedBy, c.DecidedAt, c.Note))]);
+                c.ConfirmedDeathDate, c.DecidedBy, c.DecidedAt, c.Note))],
+            [.. person.VisitTasks.Select(t => new VisitTaskSnapshot(t.Deadline, t.Region, t.CreatedAt, t.Escalated, t.NotFound, t.ClosedAt))]);
     }
 
     /// <summary>
@@ -253,30 +254,39 @@ public sealed partial class BeneficiaryGrain(
     private static string Payload(object body) => JsonSerializer.Serialize(body, PayloadJson);
 
     /// <summary>
-    /// Applies a batch of logged records: positive ones renew (rules 1-6, 10), negative ones open or join a case (rules
-    /// 11-12), each case named after the log position of the record that opens it. Strength and kind come from the source
-    /// catalogue; a source no longer configured says nothing.
+    /// Applies a batch of logged records: positive ones renew (rules 1-6, 10); negative ones, and visits whose staff were
+    /// told the person died, open or join a case (rules 11-12), each case named after the log position of the record that
+    /// opens it, on the reported date of death (the observation date when a source gives none); a visit that found nobody
+    /// is counted on the open visit task (rule 8). Strength and kind come from the source catalogue; a source no longer
+    /// configured says nothing.
     /// </summary>
     private Beneficiary Applied(Beneficiary person, IReadOnlyCollection<EvidenceItem> records, DateTimeOffset now)
     {
         var observations = new List<Observation>();
         var reports = new List<DeathReport>();
+        var notFound = new List<EvidenceItem>();
         foreach (var record in records)
         {
             if (!catalogue.TryGet(record.Source, out var definition))
             {
                 continue;
             }
-            if (definition.Strength is { } strength)
+            if (record.VisitOutcome == "not-found")
+            {
+                notFound.Add(record);
+            }
+            else if (definition.Strength is { } strength && record.VisitOutcome != "reported-dead")
             {
                 observations.Add(new Observation(record.Source, record.SourceRecordId, record.ObservedAt, strength));
             }
-            else if (record.DeathDate is DateOnly reported)
+            else
             {
-                reports.Add(new DeathReport($"case-{record.Seq}", record.Source, record.SourceRecordId, record.ObservedAt, reported));
+                reports.Add(new DeathReport($"case-{record.Seq}", record.Source, record.SourceRecordId, record.ObservedAt,
+                    record.DeathDate ?? ChinaTime.DateOf(record.ObservedAt)));
             }
         }
-        return rules.Report(rules.Apply(person, observations, now), reports, now);
+        var after = rules.Report(rules.Apply(person, observations, now), reports, now);
+        return notFound.OrderBy(r => r.ObservedAt).Aggregate(after, (p, r) => rules.VisitNotFound(p, $"{r.Source}:{r.SourceRecordId}", now));
     }
 
     private static string Wire(CertificationStatus status) => status.ToString().ToLowerInvariant();

@@ -74,4 +74,57 @@ public sealed class VisitTaskTests
         Assert.Single(warned.History, h => h.Event == HistoryEvents.Warned);
         Assert.Empty(VisitTasks(warned));
     }
+
+    // A disabled person (key population, standard periods) whose deadline 2026-07-10 rests on weak evidence: the task is
+    // opened with the 30-day warning on 2026-06-10.
+    private Beneficiary WithOpenTask()
+    {
+        var person = _rules.Evaluate(WeakDeadline(new DateOnly(1960, 5, 5), PersonFlags.Disabled), Cst.Midnight(Cst.Date(2026, 6, 10)));
+        var task = Assert.Single(person.VisitTasks);
+        Assert.Equal((Cst.Date(2026, 7, 10), "340102", Cst.Midnight(Cst.Date(2026, 6, 10)), true, false, 0),
+            (task.Deadline, task.Region, task.CreatedAt, task.IsOpen, task.Escalated, task.NotFound));
+        return person;
+    }
+
+    [Fact]
+    public void A_visit_that_finds_nobody_leaves_the_task_open_and_the_last_warning_escalates_it()
+    {
+        var person = WithOpenTask();
+
+        var notFound = _rules.VisitNotFound(person, "door-to-door:V-1", Cst.At(2026, 6, 20, 15));
+        // 2026-07-10 − 7 days = 2026-07-03: the last warning, with the task still open.
+        var escalated = _rules.Evaluate(notFound, Cst.Midnight(Cst.Date(2026, 7, 3)));
+
+        Assert.Equal(["visit-not-found"], HistoryText.Added(person, notFound));
+        Assert.Equal("visit-not-found-stays-open", notFound.History[^1].Rule);
+        Assert.Equal(["warned pension-employee deadline=2026-07-10 days=7", "visit-escalated deadline=2026-07-10"], HistoryText.Added(notFound, escalated));
+        var task = Assert.Single(escalated.VisitTasks);
+        Assert.Equal((true, true, 1), (task.IsOpen, task.Escalated, task.NotFound));
+        Assert.Equal(Cst.Date(2026, 7, 10), escalated.Programme().Deadline);
+    }
+
+    [Fact]
+    public void A_visit_that_sees_the_person_certifies_strongly_and_closes_the_task()
+    {
+        var person = WithOpenTask();
+
+        var seen = _rules.Apply(person, [Evidence.Strong("V-2", Cst.At(2026, 6, 20, 15), "door-to-door")], Cst.At(2026, 6, 20, 16));
+
+        // Strong, standard: 2026-06-20 + 12 months.
+        Assert.Equal(Cst.Date(2027, 6, 20), seen.Programme().Deadline);
+        Assert.Equal(Cst.At(2026, 6, 20, 16), Assert.Single(seen.VisitTasks).ClosedAt);
+        // The task is gone, so the last warning of the old deadline never comes, nor an escalation.
+        Assert.Empty(HistoryText.Added(seen, _rules.Evaluate(seen, Cst.Midnight(Cst.Date(2026, 7, 3)))));
+    }
+
+    [Fact]
+    public void A_visit_told_of_a_death_opens_a_case_which_takes_over_from_the_task()
+    {
+        var person = WithOpenTask();
+
+        var reported = _rules.Report(person, [new DeathReport("case-5", "door-to-door", "V-3", Cst.At(2026, 6, 20, 15), Cst.Date(2026, 6, 1))], Cst.At(2026, 6, 20, 16));
+
+        Assert.Equal(["case-opened", "held"], HistoryText.Added(person, reported));
+        Assert.Equal(Cst.At(2026, 6, 20, 16), Assert.Single(reported.VisitTasks).ClosedAt);
+    }
 }

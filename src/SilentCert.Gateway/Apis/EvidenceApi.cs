@@ -59,12 +59,12 @@ public static partial class EvidenceApi
         var enrolled = await readModel.EnrolledAmongAsync([.. valid.Select(v => v.Key).Distinct()]);
         var known = valid.Where(v => enrolled.Contains(v.Key)).ToList();
         var rows = known.Select(v => new EvidenceRow(v.Record.Source.Code, v.Record.SourceRecordId, v.Key, v.Record.ObservedAt,
-            v.Record.Region, v.Record.DeathDate, v.Record.Source.Kind == EvidenceKind.Negative)).ToList();
+            v.Record.Region, v.Record.DeathDate, v.Record.IsNegative, Wire(v.Record.Visit))).ToList();
         var seqs = await log.AppendAsync(rows, systemClock.GetUtcNow());
 
         var byPerson = rows.Select((row, i) => (row, seq: seqs[i]))
             .Where(x => x.seq is not null)
-            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate));
+            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate, x.row.VisitOutcome));
         var logger = loggers.CreateLogger(typeof(EvidenceApi));
         await Parallel.ForEachAsync(byPerson, new ParallelOptions { MaxDegreeOfParallelism = GrainCallParallelism }, async (person, _) =>
         {
@@ -81,6 +81,14 @@ public static partial class EvidenceApi
         var accepted = seqs.Count(s => s is not null);
         return TypedResults.Ok(new EvidenceBatchResult(accepted, rows.Count - accepted, valid.Count - known.Count, rejected));
     }
+
+    private static string? Wire(VisitOutcome? visit) => visit switch
+    {
+        VisitOutcome.SeenAlive => "seen-alive",
+        VisitOutcome.ReportedDead => "reported-dead",
+        VisitOutcome.NotFound => "not-found",
+        _ => null,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence for {BeneficiaryId} is logged but not yet applied ({Error}); it will be applied when the grain next wakes")]
     private static partial void LogApplyDeferred(ILogger logger, string beneficiaryId, string error);

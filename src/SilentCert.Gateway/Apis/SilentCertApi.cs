@@ -15,6 +15,7 @@ public static class SilentCertApi
         routes.MapWebhooksApi();
         routes.MapDeliveriesApi();
         routes.MapCasesApi();
+        routes.MapVisitsApi();
         if (routes.ServiceProvider.GetRequiredService<IOptions<ClockOptions>>().Value.IsManual)
         {
             routes.MapClockApi();

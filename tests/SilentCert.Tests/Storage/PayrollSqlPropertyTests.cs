@@ -150,7 +150,7 @@ public sealed class PayrollSqlPropertyTests : IClassFixture<PayrollSqlPropertyTe
         await readModel.PublishAsync(
             new BeneficiarySnapshot(life.Key, "340102********0011", "340102", status, null, null, null, version,
                 [new EnrolmentSnapshot(programme, status, new DateOnly(2030, 1, 1), e.WithheldFrom?.FirstDay, e.MonthlyAmount, e.StartMonth.FirstDay, e.EndsWith?.FirstDay, e.Held)],
-                []),
+                [], []),
             [], now);
     }
 
