@@ -73,6 +73,35 @@ public sealed class PersistenceTests(GrainClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_death_record_logged_before_a_crash_opens_its_case_when_the_grain_next_wakes_and_is_decided_once()
+    {
+        var (grain, _, enrolledOn) = await EnrolAsync();
+        var key = grain.GetPrimaryKeyString();
+        // The gateway stored a death record (rule 11), then died before calling the grain.
+        var observed = ChinaTime.StartOf(enrolledOn.AddDays(2)).AddHours(9);
+        var seq = (await fixture.EvidenceLog.AppendAsync(
+            [new EvidenceRow("death-health", $"H-{key[^8..]}", key, observed, null, enrolledOn.AddDays(1), true)], fixture.Clock.GetUtcNow()))[0]!.Value;
+        await DeactivateAllAsync();
+
+        // Rule 12: the case opens on wake and holds the person; its ID is the log position of the record that opened it.
+        var view = await grain.GetView();
+        Assert.Equal(("held", $"case-{seq}", enrolledOn.AddDays(1), false), (view!.Status, view.OpenCase!.CaseId, view.OpenCase.ReportedDeathDate, view.OpenCase.Conflicting));
+        Assert.Equal(key, await fixture.Database.ScalarAsync<string>("select person_key from verification_case where case_id = $1", $"case-{seq}"));
+        Assert.True(await fixture.Database.ScalarAsync<bool>("select held from enrolment_status where person_key = $1", key));
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("select count(*) from evidence_log where person_key = $1 and not applied", key));
+
+        // Rule 13: refuted once; the decision survives deactivation; a second decision is refused and changes nothing.
+        Assert.Equal(CaseDecisionReply.Decided, await grain.DecideCase(new CaseDecisionCommand($"case-{seq}", false, null, "data error", "reviewer-1")));
+        await DeactivateAllAsync();
+        var decided = await grain.GetView();
+        Assert.Equal(("certified", (CaseView?)null), (decided!.Status, decided.OpenCase));
+        Assert.Equal(CaseDecisionReply.AlreadyDecided, await grain.DecideCase(new CaseDecisionCommand($"case-{seq}", true, enrolledOn, null, "reviewer-2")));
+        Assert.Equal(Json(decided), Json(await grain.GetView()));
+        Assert.Equal(("refuted", "reviewer-1"), (await fixture.Database.ScalarAsync<string>("select outcome from verification_case where case_id = $1", $"case-{seq}"),
+            await fixture.Database.ScalarAsync<string>("select decided_by from verification_case where case_id = $1", $"case-{seq}")));
+    }
+
+    [Fact]
     public async Task The_read_model_and_outbox_converge_after_a_crash_between_grain_write_and_publication()
     {
         // Enrolled 11 months and 10 days ago: the deadline is 20 days away, so enrolment warns at once (rule 8).
