@@ -17,13 +17,6 @@ public interface IBeneficiaryGrain : IGrainWithStringKey
     [Alias("ApplyEvidence")]
     Task ApplyEvidence(ImmutableArray<EvidenceItem> records);
 
-    /// <summary>
-    /// Ends the person's entitlement to every programme with the month of a confirmed death (rule 13). Final: a second
-    /// call changes nothing.
-    /// </summary>
-    [Alias("Terminate")]
-    Task Terminate(TerminationCommand command);
-
     /// <summary>A reviewer decides one of the person's verification cases (rule 13). Nothing changes unless the reply is Decided.</summary>
     [Alias("DecideCase")]
     Task<CaseDecisionReply> DecideCase(CaseDecisionCommand command);
@@ -73,12 +66,6 @@ public sealed record EvidenceItem(
     [property: Id(3)] DateTimeOffset ObservedAt,
     [property: Id(4)] DateOnly? DeathDate = null,
     [property: Id(5)] string? VisitOutcome = null);
-
-/// <summary>A reviewer's confirmation of a death; <see cref="Cause"/> names the decision (e.g. the case) for the history.</summary>
-[GenerateSerializer, Immutable, Alias("SilentCert.TerminationCommand")]
-public sealed record TerminationCommand(
-    [property: Id(0)] DateOnly DateOfDeath,
-    [property: Id(1)] string Cause);
 
 /// <summary><see cref="Outcome"/> is confirmed or refuted; <see cref="DecidedBy"/> the caller as the gateway knows it.</summary>
 [GenerateSerializer, Immutable, Alias("SilentCert.CaseDecisionCommand")]

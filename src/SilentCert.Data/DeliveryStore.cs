@@ -70,9 +70,21 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     /// Makes the configured channel targets exactly <paramref name="channels"/>: new ones are added, changed URLs replaced,
     /// and targets no longer configured made inactive (their pending deliveries stay, for operators to see).
     /// </summary>
-    public async Task SyncChannelsAsync(IReadOnlyCollection<ChannelTarget> channels, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <returns>Whether the active targets were different before: another node started with other channels.</returns>
+    public async Task<bool> SyncChannelsAsync(IReadOnlyCollection<ChannelTarget> channels, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialize = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('delivery-channels'))", connection, transaction))
+        {
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var before = new NpgsqlCommand("""
+            select coalesce(array_agg(channel || ':' || coalesce(department, '') || '=' || url order by channel, department), '{}')
+            from webhook_subscription where channel is not null and active
+            """, connection, transaction);
+        var active = (string[])(await before.ExecuteScalarAsync(cancellationToken))!;
+        await using var command = new NpgsqlCommand("""
             with configured as (
               select * from unnest($1::text[], $2::text[], $3::text[]) as t(channel, department, url)),
             upserted as (
@@ -83,12 +95,15 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             update webhook_subscription s set active = false
             where s.channel is not null and s.active
               and not exists (select 1 from configured c where c.channel = s.channel and coalesce(c.department, '') = coalesce(s.department, ''))
-            """);
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => c.Channel).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => (object?)c.Department ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = channels.Select(c => c.Url).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var configured = channels.Select(c => $"{c.Channel}:{c.Department ?? ""}={c.Url}").Order(StringComparer.Ordinal);
+        return active.Length > 0 && !active.Order(StringComparer.Ordinal).SequenceEqual(configured);
     }
 
     /// <summary>
@@ -101,18 +116,29 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
     {
         await using (var fanOut = dataSource.CreateCommand("""
-            with handed as (
-              update notification_outbox set delivered_at = $1
-              where id in (select id from notification_outbox where delivered_at is null order by id limit 10000 for update skip locked)
-              returning id, kind, programmes, created_at, payload ->> 'department' as department)
-            insert into webhook_delivery (subscription_id, outbox_id, next_attempt_at)
-            select s.id, h.id, $1
-            from handed h
-            join webhook_subscription s on s.active and (
-                 (h.kind = 'department-push' and s.channel is null and s.programme = any(h.programmes) and s.created_at <= h.created_at)
-              or (s.channel = h.kind and (s.department = h.department or (s.department is null and not exists (
-                    select 1 from webhook_subscription x where x.active and x.channel = h.kind and x.department = h.department)))))
-            on conflict do nothing
+            with pending as (
+              -- Kinds with no target configured wait, unhanded, until one is; they never hold up the others.
+              select o.id, o.kind, o.programmes, o.created_at, o.payload ->> 'department' as department
+              from notification_outbox o
+              where o.delivered_at is null
+                and (o.kind = 'department-push' or exists (select 1 from webhook_subscription c where c.active and c.channel = o.kind))
+              order by o.id limit 10000 for update of o skip locked),
+            targets as (
+              select s.id as subscription_id, p.id as outbox_id
+              from pending p
+              join webhook_subscription s on s.active and (
+                   (p.kind = 'department-push' and s.channel is null and s.programme = any(p.programmes) and s.created_at <= p.created_at)
+                or (s.channel = p.kind and (s.department = p.department or (s.department is null and not exists (
+                      select 1 from webhook_subscription x where x.active and x.channel = p.kind and x.department = p.department)))))),
+            added as (
+              insert into webhook_delivery (subscription_id, outbox_id, next_attempt_at)
+              select subscription_id, outbox_id, $1 from targets
+              on conflict do nothing)
+            -- Handed out: a push to the webhooks that existed when it was decided (perhaps none), anything else once it has
+            -- a target. A correction notice for a department with no endpoint of its own and no general one waits.
+            update notification_outbox o set delivered_at = $1
+            from pending p
+            where o.id = p.id and (p.kind = 'department-push' or exists (select 1 from targets t where t.outbox_id = p.id))
             """))
         {
             fanOut.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
@@ -126,7 +152,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
                   order by next_attempt_at limit $3 for update skip locked) due,
                  webhook_subscription s, notification_outbox o
             where d.subscription_id = due.subscription_id and d.outbox_id = due.outbox_id
-              and s.id = d.subscription_id and o.id = d.outbox_id
+              and s.id = d.subscription_id and s.active and o.id = d.outbox_id
             returning d.subscription_id, d.outbox_id, d.attempts, s.url, o.person_key, o.idempotency_key, o.kind, o.created_at, o.payload::text
             """);
         claim.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
@@ -152,12 +178,12 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             retryAt, error, cancellationToken);
 
     /// <summary>The last allowed attempt failed: the delivery is dead until an operator requeues it.</summary>
-    public Task DeadAsync(ClaimedDelivery delivery, DateTimeOffset now, string error, CancellationToken cancellationToken = default) =>
+    public Task MarkDeadAsync(ClaimedDelivery delivery, DateTimeOffset now, string error, CancellationToken cancellationToken = default) =>
         RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, dead_at = $3, last_error = $4 where subscription_id = $1 and outbox_id = $2",
             now, error, cancellationToken);
 
     /// <summary>Dead deliveries, of one subscription or of all, oldest first.</summary>
-    public async Task<IReadOnlyList<DeadDelivery>> DeadAsync(long? subscriptionId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<DeadDelivery>> DeadLettersAsync(long? subscriptionId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             select d.subscription_id, s.channel, s.department, s.programme, s.url, o.person_key, o.kind, o.event, o.effective_from,

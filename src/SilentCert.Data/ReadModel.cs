@@ -105,7 +105,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
                 where verification_case.version <= excluded.version
                 """);
             var c = snapshot.Cases;
-            // Record ids are joined with the unit separator, which a validated record id never holds.
+            // Record ids are joined with the unit separator: validation refuses control characters in a record id.
             Add(cases, snapshot.PersonKey, snapshot.Region, snapshot.Version,
                 c.Select(x => x.CaseId).ToArray(), c.Select(x => x.ReportedDeathDate).ToArray(), c.Select(x => x.OpenedAt.ToUniversalTime()).ToArray(),
                 c.Select(x => x.Conflicting).ToArray(), c.Select(x => string.Join(',', x.Sources)).ToArray(),

@@ -370,9 +370,11 @@ public sealed class CertificationRules
             // One warning for the closest offset reached; a late one (rule 8: "warned at once") stands for the earlier ones.
             var days = entered.Min();
             history.Add(new HistoryEntry(now, HistoryEvents.Warned, "deadline", $"warn-{days}d", p.Programme, p.Deadline, days));
-            if (p.FirstWarnedOn is null && p.DeadlineStrength == Strength.Weak && _policy.IsKeyPopulation(person.BirthDate, person.Flags, today))
+            if (p.FirstWarnedOn is null && p.DeadlineStrength == Strength.Weak && person.OpenCase is null
+                && _policy.IsKeyPopulation(person.BirthDate, person.Flags, today))
             {
                 // Rule 8: no strong evidence in the period, and the person may not manage to certify alone: send staff.
+                // Not while a case is open: a reviewer is already finding out whether the person is alive.
                 history.Add(new HistoryEntry(now, HistoryEvents.VisitTask, "deadline", "visit-key-population-weak-evidence", p.Programme, p.Deadline));
             }
             p = p with { WarnedDaysBefore = p.WarnedDaysBefore.AddRange(entered).Sort(), FirstWarnedOn = p.FirstWarnedOn ?? today };

@@ -47,6 +47,11 @@ public static class EvidenceValidation
             error = new("sourceRecordId", $"is required: the source's own identifier of the record, at most {MaxSourceRecordIdLength} characters.");
             return false;
         }
+        if (input.SourceRecordId.Any(char.IsControl))
+        {
+            error = new("sourceRecordId", "contains a control character (a tab, a line break or the like); send the record identifier as printable text.");
+            return false;
+        }
         if (ContainsIdNumber(input.SourceRecordId))
         {
             // It would be stored, shown in the history and repeated in every later message about the record.

@@ -89,17 +89,16 @@ public sealed partial class BeneficiaryGrain(
         {
             await CommitAsync(person, after, now, []);
         }
-        return Enum.Parse<CaseDecisionReply>(result.ToString());
-    }
-
-    public async Task Terminate(TerminationCommand command)
-    {
-        if (state.State.Person is not { } person)
+        return result switch
         {
-            throw new InvalidOperationException("Nobody is enrolled under this key.");
-        }
-        var now = clock.GetUtcNow();
-        await CommitAsync(person, rules.Terminate(person, command.DateOfDeath, command.Cause, now), now, []);
+            CaseDecisionResult.Decided => CaseDecisionReply.Decided,
+            CaseDecisionResult.UnknownCase => CaseDecisionReply.UnknownCase,
+            CaseDecisionResult.AlreadyDecided => CaseDecisionReply.AlreadyDecided,
+            CaseDecisionResult.DateOfDeathRequired => CaseDecisionReply.DateOfDeathRequired,
+            CaseDecisionResult.DateOfDeathInFuture => CaseDecisionReply.DateOfDeathInFuture,
+            CaseDecisionResult.DateOfDeathBeforeBirth => CaseDecisionReply.DateOfDeathBeforeBirth,
+            _ => throw new InvalidOperationException($"No reply for {result}."),
+        };
     }
 
     public Task Evaluate() => state.State.Person is null ? ForgetAsync() : CatchUpAsync(republishAll: false);

@@ -32,4 +32,16 @@ public sealed class EvidenceValidationTests
     [InlineData("340102195001011230")] // 18 digits, but the check character should be 8: not an ID number
     [InlineData("2026053112345678901234")]
     public void Ordinary_record_ids_are_accepted(string recordId) => Assert.True(Validate(recordId).Ok);
+
+    [Theory]
+    [InlineData("H\u001f9")]
+    [InlineData("T-1\n")]
+    [InlineData("T\t1")]
+    public void A_record_id_with_a_control_character_is_rejected(string recordId)
+    {
+        var (ok, error) = Validate(recordId);
+
+        Assert.False(ok);
+        Assert.Equal("sourceRecordId", error!.Field);
+    }
 }

@@ -127,4 +127,17 @@ public sealed class VisitTaskTests
         Assert.Equal(["case-opened", "held"], HistoryText.Added(person, reported));
         Assert.Equal(Cst.At(2026, 6, 20, 16), Assert.Single(reported.VisitTasks).ClosedAt);
     }
+
+    [Fact]
+    public void No_visit_task_is_opened_while_a_case_is_open()
+    {
+        // A death record before the first warning: the reviewer's case, not a visit, finds out whether the person is alive.
+        var person = _rules.Report(WeakDeadline(new DateOnly(1960, 5, 5), PersonFlags.Disabled),
+            [new DeathReport("case-6", "death-health", "H-6", Cst.At(2026, 6, 1, 9), Cst.Date(2026, 5, 30))], Cst.At(2026, 6, 1, 10));
+
+        var warned = _rules.Evaluate(person, Cst.Midnight(Cst.Date(2026, 6, 10)));
+
+        Assert.Equal(["warned pension-employee deadline=2026-07-10 days=30"], HistoryText.Added(person, warned));
+        Assert.Empty(warned.VisitTasks);
+    }
 }

@@ -30,6 +30,9 @@ public static class CasesApi
 
     private const int ListLimit = 1_000;
 
+    /// <summary>A note travels to the source department with a correction notice: room for a sentence or two, no more.</summary>
+    public const int MaxNoteLength = 500;
+
     public static RouteGroupBuilder MapCasesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/cases").WithTags("Verification cases");
@@ -74,6 +77,15 @@ public static class CasesApi
         {
             errors.Add(new("deathDate", "is required when the outcome is confirmed: the date of death, yyyy-MM-dd."));
         }
+        if (body?.Note is { } note && (note.Length > MaxNoteLength || EvidenceValidation.ContainsIdNumber(note)))
+        {
+            errors.Add(new("note", $"must be at most {MaxNoteLength} characters and hold no ID number: it is kept in the history and sent to the source department."));
+        }
+        var reviewer = http.Request.Headers[ReviewerHeader].ToString().Trim();
+        if (reviewer.Length > 100 || EvidenceValidation.ContainsIdNumber(reviewer))
+        {
+            errors.Add(new(ReviewerHeader, "must be the reviewer's user name, at most 100 characters, never an ID number."));
+        }
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -82,7 +94,7 @@ public static class CasesApi
         {
             return Problems.NotFound("No verification case has this ID; GET /api/v1/cases lists the open ones.");
         }
-        var decidedBy = Reviewer(http);
+        var decidedBy = Reviewer(http, reviewer);
         var reply = await grains.GetGrain<IBeneficiaryGrain>(owner).DecideCase(
             new CaseDecisionCommand(caseId, confirmed, confirmed ? deathDate : null, body!.Note, decidedBy));
         return reply switch
@@ -100,11 +112,10 @@ public static class CasesApi
     /// Who decided, as the gateway knows the caller: the authenticated user where a sign-in is configured in front of it,
     /// else the reviewer the caller names in the X-Reviewer header, else the address the call came from.
     /// </summary>
-    private static string Reviewer(HttpContext http)
+    private static string Reviewer(HttpContext http, string header)
     {
         if (http.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }) return name;
-        var header = http.Request.Headers[ReviewerHeader].ToString().Trim();
-        if (header.Length is > 0 and <= 100) return header;
+        if (header.Length > 0) return header;
         return $"address:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}";
     }
 

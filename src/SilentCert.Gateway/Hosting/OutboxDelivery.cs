@@ -42,8 +42,9 @@ public sealed partial class OutboxDelivery(
         public int BatchSize { get; set; } = 100;
 
         /// <summary>
-        /// Attempts before a delivery is dead. With the default backoff, twelve attempts span about five hours: long enough
-        /// to ride out a department's maintenance window, short enough that an operator sees a broken endpoint the same day.
+        /// Attempts before a delivery is dead. With the default backoff, twelve attempts span about three and a half hours:
+        /// long enough to ride out a restart or a short outage of the receiver, short enough that an operator sees a broken
+        /// endpoint the same day.
         /// </summary>
         public int MaxAttempts { get; set; } = 12;
 
@@ -95,7 +96,11 @@ public sealed partial class OutboxDelivery(
         {
             LogNoChannel(logger, kind);
         }
-        await store.SyncChannelsAsync(targets, systemClock.GetUtcNow(), cancellationToken);
+        // The channels are the cluster's: the node started last sets them for all, and says so when it changed them.
+        if (await store.SyncChannelsAsync(targets, systemClock.GetUtcNow(), cancellationToken))
+        {
+            LogChannelsChanged(logger);
+        }
         await base.StartAsync(cancellationToken);
     }
 
@@ -168,7 +173,7 @@ public sealed partial class OutboxDelivery(
             var attempt = delivery.Attempts + 1;
             if (attempt >= settings.MaxAttempts)
             {
-                await store.DeadAsync(delivery, now, error, cancellationToken);
+                await store.MarkDeadAsync(delivery, now, error, cancellationToken);
                 LogDead(logger, delivery.SubscriptionId, attempt, error);
                 return false;
             }
@@ -212,11 +217,14 @@ public sealed partial class OutboxDelivery(
         return wait < settings.MaxBackoff ? wait : settings.MaxBackoff;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery could not read its work ({Error}); retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery could not read its work ({Error}); retrying at the next interval")]
     private static partial void LogPassFailed(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Push to webhook subscription {SubscriptionId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to target {SubscriptionId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
     private static partial void LogAttemptFailed(ILogger logger, long subscriptionId, int attempt, string error, TimeSpan wait);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This node's Delivery channels differ from those the cluster used until now; they now apply to every node")]
+    private static partial void LogChannelsChanged(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {Kind} {IdempotencyKey} to the log channel")]
     private static partial void LogToChannel(ILogger logger, string kind, string idempotencyKey);
@@ -224,9 +232,9 @@ public sealed partial class OutboxDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Delivery:Channels:{Kind} is configured: {Kind} messages are decided and listed but delivered nowhere")]
     private static partial void LogNoChannel(ILogger logger, string kind);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Push to webhook subscription {SubscriptionId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery to target {SubscriptionId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
     private static partial void LogDead(ILogger logger, long subscriptionId, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a delivery to webhook subscription {SubscriptionId} ({Error}); it will be attempted again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a delivery to target {SubscriptionId} ({Error}); it will be attempted again")]
     private static partial void LogRecordFailed(ILogger logger, long subscriptionId, string error);
 }

@@ -189,6 +189,24 @@ public sealed class VerificationCaseTests(VerificationCaseTests.Node node) : ICl
     }
 
     [Fact]
+    public async Task A_note_or_reviewer_holding_an_ID_number_is_refused_and_changes_nothing()
+    {
+        var id = People.NewIdNumber(new DateOnly(1946, 9, 9));
+        var key = await _client.Enrol(EnrolmentBody(id, new DateOnly(2026, 1, 5), programme: "elderly-allowance"));
+        await _client.SendEvidenceOk(Death("death-health", $"H-{key[^8..]}", id, "2026-01-05T08:30:00+08:00", "2026-01-04"));
+        var caseId = (await _client.View(key)).GetProperty("openCase").GetProperty("caseId").GetString()!;
+        var before = await _client.ViewText(key);
+
+        var note = await Decide(caseId, new { outcome = "refuted", note = $"confused with {id.Value}" });
+        var reviewer = await Decide(caseId, new { outcome = "refuted" }, reviewer: id.Value);
+
+        await ProblemAssert.Is(note, HttpStatusCode.BadRequest, "note");
+        await ProblemAssert.NeverRepeats(note, id.Value);
+        await ProblemAssert.Is(reviewer, HttpStatusCode.BadRequest, "X-Reviewer");
+        Assert.Equal(before, await _client.ViewText(key));
+    }
+
+    [Fact]
     public async Task Deciding_an_unknown_case_answers_404_and_an_unknown_state_400()
     {
         await ProblemAssert.Is(await Decide("case-999999999", new { outcome = "refuted" }), HttpStatusCode.NotFound);
