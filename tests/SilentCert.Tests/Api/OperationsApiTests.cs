@@ -52,6 +52,10 @@ public sealed class OperationsApiTests(OperationsApiTests.Node node) : IClassFix
             "GET /api/v1/beneficiaries/{beneficiaryId}",
             "POST /api/v1/evidence",
             "GET /api/v1/notifications",
+            "GET /api/v1/cases",
+            "POST /api/v1/cases/{caseId}/decision",
+            "GET /api/v1/payroll/{programme}/{month}",
+            "POST /api/v1/payroll/{programme}/{month}/close",
         ];
         Assert.Subset(operations, contract.ToHashSet(StringComparer.Ordinal));
         Assert.DoesNotContain(operations, o => o.Contains("/admin/clock", StringComparison.Ordinal));
@@ -78,6 +82,11 @@ public sealed class OperationsApiTests(OperationsApiTests.Node node) : IClassFix
         Assert.Equal(["index", "sourceRecordId", "error"], Fields("RejectedRecord"));
         Assert.Subset(Fields("BeneficiaryResponse").ToHashSet(),
             new HashSet<string> { "beneficiaryId", "maskedIdNumber", "region", "flags", "status", "lastCertification", "programmes", "openCase", "history" });
+        Assert.Subset(Fields("CaseResponse").ToHashSet(),
+            new HashSet<string> { "caseId", "beneficiaryId", "source", "sourceRecordId", "reportedDeathDate", "conflicting", "openedAt" });
+        Assert.Equal(["outcome", "deathDate", "note"], Fields("CaseDecisionBody"));
+        Assert.Equal(["programme", "month", "closed", "lines", "totals"], Fields("PayrollResponse"));
+        Assert.Equal(["beneficiaryId", "kind", "amount", "months"], Fields("PayrollLineResponse"));
     }
 
     [Fact]
