@@ -86,6 +86,7 @@ public static class SilentCertHost
         services.AddSingleton<CaseStore>();
         services.AddSingleton<NodeSettings>();
         services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<EvidenceIntake>();
 
         // The node's clock: system time, or a manual clock that only the clock endpoint moves. Tests put a fake here.
         services.TryAddKeyedSingleton<TimeProvider>(NodeClock.Key, (sp, _) =>
