@@ -1,61 +1,74 @@
 using System.Globalization;
 using System.Text;
-using SilentCert.Cli;
 using SilentCert.Domain;
 
-// silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR
-return args is ["generate", .. var rest] ? Generate(rest) : Usage("unknown or missing command");
+namespace SilentCert.Cli;
 
-static int Generate(string[] args)
+/// <summary>
+/// <c>silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR</c>;
+/// <c>silentcert ingest FILE [--rejects FILE]</c>.
+/// </summary>
+public static class Cli
 {
-    var options = new Dictionary<string, string>(StringComparer.Ordinal);
-    for (var i = 0; i + 1 < args.Length; i += 2)
+    public static async Task<int> Main(string[] args) => args switch
     {
-        options[args[i]] = args[i + 1];
-    }
-    if (args.Length % 2 != 0 || options.Keys.Any(k => k is not ("--people" or "--months" or "--seed" or "--first-month" or "--format" or "--out")))
+        ["generate", .. var rest] => Generate(rest),
+        ["ingest", .. var rest] => await IngestCommand.RunAsync(rest, Console.Out, Console.Error),
+        _ => Usage("unknown or missing command"),
+    };
+
+    private static int Generate(string[] args)
     {
-        return Usage("each option takes one value");
-    }
-    if (!int.TryParse(options.GetValueOrDefault("--people"), out var people) || people < 1
-        || !int.TryParse(options.GetValueOrDefault("--months"), out var months) || months < 1
-        || !int.TryParse(options.GetValueOrDefault("--seed", "1"), out var seed)
-        || !YearMonth.TryParse(options.GetValueOrDefault("--first-month", "2026-01"), out var firstMonth)
-        || options.GetValueOrDefault("--format", "csv") is not ("csv" or "ndjson")
-        || options.GetValueOrDefault("--out") is not { Length: > 0 } outDir)
-    {
-        return Usage("--people and --months are positive numbers, --seed a number, --first-month yyyy-MM, --format csv or ndjson, --out a folder");
-    }
-    var ndjson = options.GetValueOrDefault("--format") == "ndjson";
-    Directory.CreateDirectory(outDir);
-    var writers = new List<StreamWriter>();
-    StreamWriter Open(string name)
-    {
-        var writer = new StreamWriter(Path.Combine(outDir, name), false, new UTF8Encoding(false));
-        writers.Add(writer);
-        return writer;
-    }
-    try
-    {
-        var summary = SyntheticProvince.Generate(new ProvinceOptions(people, months, seed, firstMonth, ndjson),
-            Open("enrolments.ndjson"), month => Open($"evidence-{month}.{(ndjson ? "ndjson" : "csv")}"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{summary.People} people ({summary.Silent} never certified, {summary.ReallyDead} really dead), {summary.Records} evidence records in {months} months, written to {outDir}"));
-        foreach (var (source, count) in summary.RecordsBySource)
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i + 1 < args.Length; i += 2)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {source}: {count}"));
+            options[args[i]] = args[i + 1];
         }
-        return 0;
+        if (args.Length % 2 != 0 || options.Keys.Any(k => k is not ("--people" or "--months" or "--seed" or "--first-month" or "--format" or "--out")))
+        {
+            return Usage("each option takes one value");
+        }
+        if (!int.TryParse(options.GetValueOrDefault("--people"), out var people) || people < 1
+            || !int.TryParse(options.GetValueOrDefault("--months"), out var months) || months < 1
+            || !int.TryParse(options.GetValueOrDefault("--seed", "1"), out var seed)
+            || !YearMonth.TryParse(options.GetValueOrDefault("--first-month", "2026-01"), out var firstMonth)
+            || options.GetValueOrDefault("--format", "csv") is not ("csv" or "ndjson")
+            || options.GetValueOrDefault("--out") is not { Length: > 0 } outDir)
+        {
+            return Usage("--people and --months are positive numbers, --seed a number, --first-month yyyy-MM, --format csv or ndjson, --out a folder");
+        }
+        var ndjson = options.GetValueOrDefault("--format") == "ndjson";
+        Directory.CreateDirectory(outDir);
+        var writers = new List<StreamWriter>();
+        StreamWriter Open(string name)
+        {
+            var writer = new StreamWriter(Path.Combine(outDir, name), false, new UTF8Encoding(false));
+            writers.Add(writer);
+            return writer;
+        }
+        try
+        {
+            var summary = SyntheticProvince.Generate(new ProvinceOptions(people, months, seed, firstMonth, ndjson),
+                Open("enrolments.ndjson"), month => Open($"evidence-{month}.{(ndjson ? "ndjson" : "csv")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.People} people ({summary.Silent} never certified, {summary.ReallyDead} really dead), {summary.Records} evidence records in {months} months, written to {outDir}"));
+            foreach (var (source, count) in summary.RecordsBySource)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {source}: {count}"));
+            }
+            return 0;
+        }
+        finally
+        {
+            writers.ForEach(w => w.Dispose());
+        }
     }
-    finally
-    {
-        writers.ForEach(w => w.Dispose());
-    }
-}
 
-static int Usage(string problem)
-{
-    Console.Error.WriteLine($"silentcert: {problem}.");
-    Console.Error.WriteLine("usage: silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR");
-    return 2;
+    private static int Usage(string problem)
+    {
+        Console.Error.WriteLine($"silentcert: {problem}.");
+        Console.Error.WriteLine("usage: silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR");
+        Console.Error.WriteLine("       silentcert ingest FILE [--rejects FILE]");
+        return 2;
+    }
 }

@@ -15,7 +15,7 @@ public class NodeFactory : WebApplicationFactory<Program>
     public NodeFactory(DateTimeOffset clockStart, TestDatabase? database = null, IDictionary<string, string?>? extra = null)
     {
         Database = database ?? TestDatabase.Create();
-        var cluster = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var cluster = ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
         _settings = TestConfiguration.Settings(Database.ConnectionString, new Dictionary<string, string?>
         {
             ["Clock:Mode"] = "Manual",
@@ -32,6 +32,9 @@ public class NodeFactory : WebApplicationFactory<Program>
     }
 
     public TestDatabase Database { get; }
+
+    /// <summary>The cluster (and service) id, for an Orleans client that joins this node.</summary>
+    public string ClusterId { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
