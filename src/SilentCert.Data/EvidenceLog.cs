@@ -87,6 +87,16 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         return rows;
     }
 
+    /// <summary>Which of these people have records in the log that no grain has applied yet.</summary>
+    public async Task<IReadOnlyList<string>> WithUnappliedAmongAsync(IReadOnlyCollection<string> personKeys, CancellationToken cancellationToken = default)
+    {
+        if (personKeys.Count == 0) return [];
+        await using var command = dataSource.CreateCommand(
+            "select distinct person_key from evidence_log where person_key = any($1) and not applied");
+        command.Parameters.Add(new NpgsqlParameter { Value = personKeys.ToArray() });
+        return await command.ReadStringsAsync(cancellationToken);
+    }
+
     /// <summary>Marks records applied once the decisions they led to are persisted.</summary>
     public async Task MarkAppliedAsync(string personKey, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
     {

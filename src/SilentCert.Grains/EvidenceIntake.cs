@@ -15,7 +15,8 @@ public sealed record IntakeResult(int Accepted, int Duplicates, int UnknownPerso
 /// How evidence comes in, from the API or from an exchange file: each record validated alone, the new ones stored in the
 /// evidence log (which makes them durable: ARCHITECTURE.md decision 6), then each person's grain called once with theirs.
 /// A grain call that fails after the log write loses nothing: the grain catches up from the log when it next wakes, and
-/// the pending-evidence sweep wakes it.
+/// the pending-evidence sweep wakes it. Sending the same records again wakes at once the grains that have not applied
+/// them yet, so a retried batch or a re-run file finishes what a crash interrupted.
 /// </summary>
 public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymizer pseudonyms, EvidenceLog log, ReadModel readModel,
     IGrainFactory grains, ILogger<EvidenceIntake> logger)
@@ -54,16 +55,22 @@ public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymi
 
         var byPerson = rows.Select((row, i) => (row, seq: seqs[i]))
             .Where(x => x.seq is not null)
-            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate, x.row.VisitOutcome));
-        await Parallel.ForEachAsync(byPerson, new ParallelOptions { MaxDegreeOfParallelism = GrainCallParallelism, CancellationToken = cancellationToken }, async (person, _) =>
+            .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate, x.row.VisitOutcome))
+            .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
+        // Duplicates that a crash left stored but unapplied: their grains apply them from the log when woken.
+        var resent = rows.Where((_, i) => seqs[i] is null).Select(r => r.PersonKey).Where(k => !byPerson.ContainsKey(k)).Distinct().ToList();
+        var stranded = await log.WithUnappliedAmongAsync(resent, cancellationToken);
+        var calls = byPerson.Select(p => (p.Key, Items: (ImmutableArray<EvidenceItem>?)p.Value)).Concat(stranded.Select(k => (Key: k, Items: (ImmutableArray<EvidenceItem>?)null)));
+        await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = GrainCallParallelism, CancellationToken = cancellationToken }, async (call, _) =>
         {
             try
             {
-                await grains.GetGrain<IBeneficiaryGrain>(person.Key).ApplyEvidence([.. person]);
+                var grain = grains.GetGrain<IBeneficiaryGrain>(call.Key);
+                await (call.Items is { } items ? grain.ApplyEvidence(items) : grain.Evaluate());
             }
             catch (Exception e)
             {
-                LogApplyDeferred(logger, person.Key, e.GetType().Name);
+                LogApplyDeferred(logger, call.Key, e.GetType().Name);
             }
         });
 

@@ -67,6 +67,26 @@ public sealed class IngestTests(IngestTests.Node node) : IClassFixture<IngestTes
     }
 
     [Fact]
+    public async Task A_run_stopped_between_storing_a_batch_and_its_grain_calls_is_finished_by_running_the_file_again()
+    {
+        var id = People.NewIdNumber(new DateOnly(1950, 12, 12));
+        var key = await _client.Enrol(id, new DateOnly(2025, 6, 1));
+        var observed = new DateTimeOffset(2026, 2, 12, 8, 0, 0, TimeSpan.FromHours(8));
+        // The first run stored the record in the evidence log, then was killed before calling the grain.
+        await node.Node.Services.GetRequiredService<SilentCert.Data.EvidenceLog>().AppendAsync(
+            [new SilentCert.Data.EvidenceRow("medical-visit", $"M-{key[^8..]}", key, observed, null, null, false)], DateTimeOffset.UtcNow);
+        Assert.Equal("2026-06-01", (await _client.View(key)).GetProperty("programmes")[0].GetProperty("deadline").GetString());
+
+        var (summary, _) = await Ingest(TempFile(Encoding.UTF8.GetBytes(
+            $"source,sourceRecordId,idNumber,observedAt,region,deathDate\nmedical-visit,M-{key[^8..]},{id.Value},{Instant(observed)},,\n")));
+
+        // The record counts as a duplicate, and the grain has applied it: rule 1, 2026-02-12 + 12 months.
+        Assert.Equal(new IngestSummary(0, 1, 0, 0), summary);
+        Assert.Equal("2027-02-12", (await _client.View(key)).GetProperty("programmes")[0].GetProperty("deadline").GetString());
+        Assert.Equal(0L, await node.Database.Count("select count(*) from evidence_log where person_key = $1 and not applied", key));
+    }
+
+    [Fact]
     public async Task Ndjson_records_load_like_csv_ones()
     {
         var id = People.NewIdNumber(new DateOnly(1951, 1, 1));
