@@ -38,6 +38,7 @@ public static class IngestCommand
         SilentCertHost.AddClusterConfig(builder.Configuration);
         // The summary is the output; only warnings and errors from the client, whatever the node's logging settings say.
         builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         SilentCertHost.AddNodeServices(builder.Services, builder.Configuration, builder.Environment.ContentRootPath);
         var configuration = builder.Configuration;
         builder.UseOrleansClient(client =>

@@ -6,7 +6,7 @@ namespace SilentCert.Cli;
 
 /// <summary>
 /// <c>silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR</c>;
-/// <c>silentcert ingest FILE [--rejects FILE]</c>.
+/// <c>silentcert ingest FILE [--rejects FILE]</c>; <c>silentcert bench --people N --months M</c>.
 /// </summary>
 public static class Cli
 {
@@ -14,6 +14,8 @@ public static class Cli
     {
         ["generate", .. var rest] => Generate(rest),
         ["ingest", .. var rest] => await IngestCommand.RunAsync(rest, Console.Out, Console.Error),
+        ["bench", "--people", var people, "--months", var months] when int.TryParse(people, out var n) && n > 0 && int.TryParse(months, out var m) && m > 0
+            => await Bench(n, m),
         _ => Usage("unknown or missing command"),
     };
 
@@ -64,11 +66,23 @@ public static class Cli
         }
     }
 
+    /// <summary>Runs the benchmark on the database and configuration of the environment; prints <c>name: value</c> lines last.</summary>
+    private static async Task<int> Bench(int people, int months)
+    {
+        var figures = await Benchmark.RunAsync(people, months, new Dictionary<string, string?>(), Console.Error);
+        foreach (var figure in figures)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{figure.Name}: {figure.Value:0.###}"));
+        }
+        return 0;
+    }
+
     private static int Usage(string problem)
     {
         Console.Error.WriteLine($"silentcert: {problem}.");
         Console.Error.WriteLine("usage: silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR");
         Console.Error.WriteLine("       silentcert ingest FILE [--rejects FILE]");
+        Console.Error.WriteLine("       silentcert bench --people N --months M   (scripts/bench.sh sets up its database)");
         return 2;
     }
 }

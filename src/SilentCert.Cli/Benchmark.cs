@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using SilentCert.Contracts;
+using SilentCert.Domain;
+using SilentCert.Gateway.Hosting;
+using SilentCert.Grains;
+
+namespace SilentCert.Cli;
+
+/// <summary>One measured figure, printed as <c>name: value</c>.</summary>
+public sealed record Figure(string Name, double Value, string Unit);
+
+/// <summary>
+/// The benchmark (issue 5): one node in this process on the PostgreSQL in <c>ConnectionStrings:Postgres</c>, a synthetic
+/// province enrolled through the grains, its evidence files loaded through the grain path (the same intake as the API
+/// and <c>silentcert ingest</c>), and the same records loaded by the obvious alternative, set-based SQL, on the same
+/// database in the same run. Figures are rates and ratios measured side by side, never compared with another run.
+/// </summary>
+public static class Benchmark
+{
+    public static async Task<IReadOnlyList<Figure>> RunAsync(int people, int months, IDictionary<string, string?> settings, TextWriter log,
+        CancellationToken cancellationToken = default)
+    {
+        var figures = new List<Figure>();
+        var work = Directory.CreateTempSubdirectory("silentcert-bench-");
+        try
+        {
+            // Evidence of the months just past, so that none of it lies in the future for the node's (system) clock.
+            var firstMonth = YearMonth.Of(ChinaTime.DateOf(DateTimeOffset.UtcNow)).AddMonths(-months);
+            var files = new List<string>();
+            var watch = Stopwatch.StartNew();
+            using (var enrolments = new StreamWriter(Path.Combine(work.FullName, "enrolments.ndjson"), false, new UTF8Encoding(false)))
+            {
+                var writers = new List<StreamWriter>();
+                SyntheticProvince.Generate(new ProvinceOptions(people, months, 1, firstMonth), enrolments, month =>
+                {
+                    files.Add(Path.Combine(work.FullName, $"evidence-{month}.csv"));
+                    var writer = new StreamWriter(files[^1], false, new UTF8Encoding(false));
+                    writers.Add(writer);
+                    return writer;
+                });
+                writers.ForEach(w => w.Dispose());
+            }
+            log.WriteLine($"generated {people:N0} people and {months} months of evidence in {watch.Elapsed.TotalSeconds:F1} s");
+
+            var startWatch = Stopwatch.StartNew();
+            await using var node = await StartNodeAsync(settings, cancellationToken);
+            figures.Add(new Figure("silo_start_to_ready_s", startWatch.Elapsed.TotalSeconds, "s"));
+
+            var enrolled = await EnrolAsync(node, Path.Combine(work.FullName, "enrolments.ndjson"), cancellationToken);
+            figures.Add(new Figure("enrol_per_s", enrolled.Count / enrolled.Seconds, "people/s"));
+            log.WriteLine($"enrolled {enrolled.Count:N0} people through their grains in {enrolled.Seconds:F1} s");
+
+            var intake = node.Services.GetRequiredService<EvidenceIntake>();
+            var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
+            long records = 0;
+            var commitsBefore = await CommitsAsync(dataSource, cancellationToken);
+            watch.Restart();
+            foreach (var file in files)
+            {
+                var summary = await ExchangeFileIngest.RunAsync(file, intake, TimeProvider.System, TextWriter.Null, null, cancellationToken);
+                records += summary.Accepted;
+            }
+            var grainSeconds = watch.Elapsed.TotalSeconds;
+            // Where the time goes: durable commits (each waits for its WAL flush) per record, counted as the transaction
+            // IDs PostgreSQL handed out meanwhile (every writing transaction takes one; the background workers' few
+            // are counted too).
+            var grainCommits = await CommitsAsync(dataSource, cancellationToken) - commitsBefore;
+            log.WriteLine($"loaded {records:N0} records through the grain path in {grainSeconds:F1} s ({grainCommits:N0} commits)");
+
+            var baseline = await SqlBaselineAsync(dataSource, node.Services.GetRequiredService<Pseudonymizer>(),
+                files, Path.Combine(work.FullName, "enrolments.ndjson"), cancellationToken);
+            log.WriteLine($"loaded {baseline.Records:N0} records by set-based SQL in {baseline.Seconds:F1} s");
+
+            figures.Add(new Figure("ingest_records_per_s", records / grainSeconds, "records/s"));
+            figures.Add(new Figure("sql_baseline_records_per_s", baseline.Records / baseline.Seconds, "records/s"));
+            figures.Add(new Figure("ingest_vs_sql_ratio", records / grainSeconds / (baseline.Records / baseline.Seconds), "(goal ≥ 0.5)"));
+            figures.Add(new Figure("ingest_commits_per_record", (double)grainCommits / Math.Max(records, 1), "commits"));
+            figures.Add(new Figure("silo_rss_mb", Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, "MB"));
+            await node.StopAsync(cancellationToken);
+            return figures;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A whole node (silo, stores, intake) in this process, its HTTP side on a free loopback port.</summary>
+    private static async Task<WebApplication> StartNodeAsync(IDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["Urls"] = "http://127.0.0.1:0";
+        builder.Configuration["Orleans:SiloPort"] ??= FreePort().ToString(CultureInfo.InvariantCulture);
+        builder.Configuration["Orleans:GatewayPort"] ??= FreePort().ToString(CultureInfo.InvariantCulture);
+        builder.AddSilentCert();
+        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
+        // Standard output carries the figures only.
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        var app = builder.Build();
+        app.MapSilentCert();
+        await app.StartAsync(cancellationToken);
+        return app;
+    }
+
+    /// <summary>Writing transactions so far: the next transaction ID (exact at once, unlike the statistics views).</summary>
+    private static async Task<long> CommitsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("select pg_current_xact_id()::text::bigint");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Enrols everyone in <paramref name="path"/> by calling their grains, 64 at a time.</summary>
+    private static async Task<(int Count, double Seconds)> EnrolAsync(WebApplication node, string path, CancellationToken cancellationToken)
+    {
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var pseudonyms = node.Services.GetRequiredService<Pseudonymizer>();
+        var commands = File.ReadLines(path).Select(line => JsonSerializer.Deserialize<JsonElement>(line)).Select(e =>
+        {
+            IdNumber.TryParse(e.GetProperty("idNumber").GetString(), out var id, out _);
+            return (Key: pseudonyms.KeyOf(id!), Command: new EnrolCommand(id!.Masked, id.BirthDate, e.GetProperty("name").GetString()!, e.GetProperty("region").GetString()!,
+                e.GetProperty("phone").GetString(), [.. e.GetProperty("flags").EnumerateArray().Select(f => f.GetString()!)],
+                [.. e.GetProperty("enrolments").EnumerateArray().Select(x => new EnrolmentItem(x.GetProperty("programme").GetString()!, x.GetProperty("monthlyAmount").GetDecimal(),
+                    DateOnly.ParseExact(x.GetProperty("startMonth").GetString()! + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)))],
+                DateOnly.ParseExact(e.GetProperty("enrolledOn").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        }).ToList();
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+            async (c, _) => await grains.GetGrain<IBeneficiaryGrain>(c.Key).Enrol(c.Command));
+        return (commands.Count, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The obvious alternative, on the same records and database: COPY each file into a staging table, insert into an
+    /// evidence table skipping duplicates, then one <c>UPDATE … FROM</c> of a per-person deadline table (strong evidence
+    /// + 12 months, weak + 6; the deadline never moves back). Reading the files and computing the person keys count,
+    /// as they do for the grain path; validation beyond parsing does not, which favours the baseline.
+    /// </summary>
+    private static async Task<(long Records, double Seconds)> SqlBaselineAsync(NpgsqlDataSource dataSource, Pseudonymizer pseudonyms, IReadOnlyList<string> files,
+        string enrolments, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var setup = new NpgsqlCommand("""
+            drop table if exists baseline_evidence, baseline_deadline;
+            create table baseline_evidence (source text not null, source_record_id text not null, person_key text not null,
+              observed_at timestamptz not null, strong boolean not null, primary key (source, source_record_id));
+            create table baseline_deadline (person_key text primary key, deadline date not null);
+            """, connection))
+        {
+            await setup.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var seed = await connection.BeginBinaryImportAsync("copy baseline_deadline (person_key, deadline) from stdin (format binary)", cancellationToken))
+        {
+            foreach (var line in File.ReadLines(enrolments))
+            {
+                var e = JsonSerializer.Deserialize<JsonElement>(line);
+                IdNumber.TryParse(e.GetProperty("idNumber").GetString(), out var id, out _);
+                await seed.StartRowAsync(cancellationToken);
+                await seed.WriteAsync(pseudonyms.KeyOf(id!), NpgsqlDbType.Text, cancellationToken);
+                await seed.WriteAsync(DateOnly.ParseExact(e.GetProperty("enrolledOn").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(12), NpgsqlDbType.Date, cancellationToken);
+            }
+            await seed.CompleteAsync(cancellationToken);
+        }
+
+        var catalogue = SourceCatalogue.Default;
+        long records = 0;
+        var watch = Stopwatch.StartNew();
+        foreach (var file in files)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var staging = new NpgsqlCommand("""
+                create temp table baseline_staging (source text, source_record_id text, person_key text, observed_at timestamptz, strong boolean) on commit drop
+                """, connection, transaction))
+            {
+                await staging.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var copy = await connection.BeginBinaryImportAsync("copy baseline_staging from stdin (format binary)", cancellationToken))
+            {
+                foreach (var line in File.ReadLines(file).Skip(1))
+                {
+                    var f = line.Split(',');
+                    if (!catalogue.TryGet(f[0], out var source) || source.Strength is not { } strength || !IdNumber.TryParse(f[2], out var id, out _)
+                        || !Instants.TryParse(f[3], out var observed))
+                    {
+                        continue; // negative records and anything unreadable: not the baseline's business
+                    }
+                    await copy.StartRowAsync(cancellationToken);
+                    await copy.WriteAsync(f[0], NpgsqlDbType.Text, cancellationToken);
+                    await copy.WriteAsync(f[1], NpgsqlDbType.Text, cancellationToken);
+                    await copy.WriteAsync(pseudonyms.KeyOf(id!), NpgsqlDbType.Text, cancellationToken);
+                    await copy.WriteAsync(observed.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                    await copy.WriteAsync(strength == Strength.Strong, NpgsqlDbType.Boolean, cancellationToken);
+                    records++;
+                }
+                await copy.CompleteAsync(cancellationToken);
+            }
+            await using (var apply = new NpgsqlCommand("""
+                with inserted as (
+                  insert into baseline_evidence select * from baseline_staging on conflict do nothing returning *)
+                update baseline_deadline d set deadline = greatest(d.deadline, n.deadline)
+                from (select person_key,
+                             max(((observed_at at time zone 'Asia/Shanghai')::date + case when strong then interval '12 months' else interval '6 months' end)::date) as deadline
+                      from inserted group by person_key) n
+                where d.person_key = n.person_key
+                """, connection, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return (records, watch.Elapsed.TotalSeconds);
+    }
+}
