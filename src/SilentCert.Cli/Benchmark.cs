@@ -63,6 +63,7 @@ public static class Benchmark
             var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
             long records = 0;
             var commitsBefore = await CommitsAsync(dataSource, cancellationToken);
+            var (siloCpuBefore, machineBefore) = (Process.GetCurrentProcess().TotalProcessorTime, MachineCpu());
             watch.Restart();
             foreach (var file in files)
             {
@@ -74,6 +75,11 @@ public static class Benchmark
             // IDs PostgreSQL handed out meanwhile (every writing transaction takes one; the background workers' few
             // are counted too).
             var grainCommits = await CommitsAsync(dataSource, cancellationToken) - commitsBefore;
+            // And the processors: this process (silo and bench) and the whole machine (with PostgreSQL), as shares of all cores.
+            var cores = Environment.ProcessorCount;
+            var siloCpu = (Process.GetCurrentProcess().TotalProcessorTime - siloCpuBefore).TotalSeconds / (grainSeconds * cores);
+            var machineAfter = MachineCpu();
+            var machineCpu = machineAfter.Total == machineBefore.Total ? 0 : (double)(machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
             log.WriteLine($"loaded {records:N0} records through the grain path in {grainSeconds:F1} s ({grainCommits:N0} commits)");
 
             var baseline = await SqlBaselineAsync(dataSource, node.Services.GetRequiredService<Pseudonymizer>(),
@@ -84,6 +90,8 @@ public static class Benchmark
             figures.Add(new Figure("sql_baseline_records_per_s", baseline.Records / baseline.Seconds, "records/s"));
             figures.Add(new Figure("ingest_vs_sql_ratio", records / grainSeconds / (baseline.Records / baseline.Seconds), "(goal ≥ 0.5)"));
             figures.Add(new Figure("ingest_commits_per_record", (double)grainCommits / Math.Max(records, 1), "commits"));
+            figures.Add(new Figure("ingest_silo_cpu_share", siloCpu, "of all cores"));
+            figures.Add(new Figure("ingest_machine_cpu_share", machineCpu, "of all cores"));
             figures.Add(new Figure("silo_rss_mb", Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0, "MB"));
             await node.StopAsync(cancellationToken);
             return figures;
@@ -110,6 +118,16 @@ public static class Benchmark
         app.MapSilentCert();
         await app.StartAsync(cancellationToken);
         return app;
+    }
+
+    /// <summary>Busy and total processor time of the whole machine so far, from /proc/stat (zeros where there is none).</summary>
+    private static (long Busy, long Total) MachineCpu()
+    {
+        if (!File.Exists("/proc/stat")) return (0, 0);
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var idle = fields[3] + fields[4]; // idle and iowait
+        var total = fields.Take(8).Sum();
+        return (total - idle, total);
     }
 
     /// <summary>Writing transactions so far: the next transaction ID (exact at once, unlike the statistics views).</summary>

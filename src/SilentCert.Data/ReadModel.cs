@@ -46,8 +46,12 @@ public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Dea
 /// </summary>
 public sealed class ReadModel(NpgsqlDataSource dataSource)
 {
-    /// <summary>Writes the person's rows and their new outbox messages in one transaction.</summary>
-    public async Task PublishAsync(BeneficiarySnapshot snapshot, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Writes the person's rows and their new outbox messages, and marks <paramref name="appliedSeqs"/> of their evidence
+    /// applied, in one transaction.
+    /// </summary>
+    public async Task PublishAsync(BeneficiarySnapshot snapshot, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now,
+        IReadOnlyCollection<long>? appliedSeqs = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -166,6 +170,12 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
             outbox.Parameters[8].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
             outbox.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
             batch.BatchCommands.Add(outbox);
+        }
+        if (appliedSeqs is { Count: > 0 })
+        {
+            var applied = new NpgsqlBatchCommand("update evidence_log set applied = true where person_key = $1 and seq = any($2) and not applied");
+            Add(applied, snapshot.PersonKey, appliedSeqs.ToArray());
+            batch.BatchCommands.Add(applied);
         }
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

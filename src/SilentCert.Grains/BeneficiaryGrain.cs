@@ -176,17 +176,22 @@ public sealed partial class BeneficiaryGrain(
                 state.State.WakeAt = wakeChanged ? wakeAt : registered;
                 await state.WriteStateAsync();
             }
+            // The evidence is applied in the state just written, so its rows are marked applied with the publication, in
+            // the same commit (one durable write fewer per call: docs/BENCHMARKS.md), or alone when nothing is published.
             if (after is not null && (changed || republishAll))
             {
                 var entries = republishAll || before is null ? after.History : after.History[before.History.Length..];
-                await readModel.PublishAsync(Snapshot(after, now), OutboxMessagesFor(after, entries), now);
+                await readModel.PublishAsync(Snapshot(after, now), OutboxMessagesFor(after, entries), now, appliedSeqs);
+            }
+            else
+            {
+                await evidenceLog.MarkAppliedAsync(Key, appliedSeqs);
             }
             // Asks the reminder table rather than WakeAt: a crash just before this left a reminder that WakeAt no longer names.
             if (wakeAt is null && await this.GetReminder(WakeReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
             }
-            await evidenceLog.MarkAppliedAsync(Key, appliedSeqs);
         }
         catch
         {
