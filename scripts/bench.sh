@@ -73,9 +73,10 @@ One change was made and measured (2026-12-02, `--small`, separate runs of the sa
 | --- | --- | --- | --- |
 | read model, then evidence marked applied, each in its own commit | 2.79 | 578 | 0.017 |
 | evidence marked applied in the read model's commit | 1.87 – 1.88 | 618 – 704 | 0.015 – 0.018 |
+| and the evidence log appended by `COPY` through a staging table | 1.88 | 564 | 0.013 |
 
-Fewer commits changed nothing that the noise does not cover: WAL flushes are not the limit; statements executed by
-PostgreSQL are. What follows for the next step of issue 5: publish the read model of many grains in one set-based
+Neither change moved throughput beyond the noise: WAL flushes and the log append are not the limit; the statements
+PostgreSQL executes per person are. What follows for the next step of issue 5: publish the read model of many grains in one set-based
 statement per batch (a coalescing publisher), and write grain state once per batch or later (the evidence log is the
 source of truth, ARCHITECTURE.md decision 6), so that a batch of 10,000 records costs a handful of statements, not tens
 of thousands.

@@ -31,24 +31,45 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
     {
         var result = new long?[rows.Count];
         if (rows.Count == 0) return result;
-        await using var command = dataSource.CreateCommand("""
+        // The rows travel by COPY into a staging table of this connection's (emptied at commit), then into the log in one
+        // statement that skips what is already there.
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var staging = new NpgsqlCommand("""
+            create temp table if not exists evidence_staging (
+              position integer, source text, source_record_id text, person_key text, observed_at timestamptz, region text,
+              death_date date, negative boolean, visit_outcome text) on commit delete rows
+            """, connection, transaction))
+        {
+            await staging.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var copy = await connection.BeginBinaryImportAsync("copy evidence_staging from stdin (format binary)", cancellationToken))
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var r = rows[i];
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(i, NpgsqlDbType.Integer, cancellationToken);
+                await copy.WriteAsync(r.Source, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.SourceRecordId, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.PersonKey, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.ObservedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+                await copy.WriteAsync(r.Region, NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.DeathDate, NpgsqlDbType.Date, cancellationToken);
+                await copy.WriteAsync(r.Negative, NpgsqlDbType.Boolean, cancellationToken);
+                await copy.WriteAsync(r.VisitOutcome, NpgsqlDbType.Text, cancellationToken);
+            }
+            await copy.CompleteAsync(cancellationToken);
+        }
+        await using var command = new NpgsqlCommand("""
             insert into evidence_log (source, source_record_id, person_key, observed_at, region, death_date, negative, received_at, visit_outcome)
-            select t.source, t.record, t.person, t.observed, t.region, t.death, t.negative, $8, t.visit
-            from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::date[], $7::boolean[], $9::text[])
-                 with ordinality as t(source, record, person, observed, region, death, negative, visit, position)
-            order by t.position
+            select source, source_record_id, person_key, observed_at, region, death_date, negative, $1, visit_outcome
+            from evidence_staging
+            order by position
             on conflict (source, source_record_id) do nothing
             returning seq, source, source_record_id
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Source).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.SourceRecordId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.PersonKey).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ObservedAt.ToUniversalTime()).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (object?)r.Region ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Negative).ToArray() });
+            """, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = receivedAt.ToUniversalTime() });
-        command.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (object?)r.VisitOutcome ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
 
         var stored = new Dictionary<(string, string), long>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -58,6 +79,7 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
                 stored[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
             }
         }
+        await transaction.CommitAsync(cancellationToken);
         for (var i = 0; i < rows.Count; i++)
         {
             // The first position of a record inside one call is the stored one; a repeat is a duplicate.
