@@ -32,59 +32,21 @@ dotnet build src/SilentCert.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 figures="$work/figures.txt"
 dotnet src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll bench --people "$people" --months "$months" | tee "$figures"
 
-if [ "$size" != tiny ]; then
-  mkdir -p docs
+# A full run goes into docs/BENCHMARKS.md, between its run markers; the analysis around them is written by hand.
+if [ "$size" = full ]; then
+  run="$work/run.md"
   {
-    echo "# Benchmarks"
-    echo
-    echo "Measured by \`scripts/bench.sh${1:+ $1}\` on $(date -u +%Y-%m-%d): $people people, $months months of evidence."
+    echo "<!-- run:start -->"
+    echo "Measured by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d): $people people, $months months of evidence."
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (durable settings) beside the silo."
-    echo "The machine is shared and noisy: read the ratios, which compare two paths measured in the same run."
     echo
     echo '```'
     cat "$figures"
     echo '```'
-    cat <<'TEXT'
-
-## What the figures are
-- `ingest_records_per_s`: evidence records loaded through the grain path — the exchange-file reader, the one evidence
-  intake of the API (validation, the evidence log, one `ApplyEvidence` per person per 10,000-record batch, the grain's
-  state write, read-model publication, the log rows marked applied) — durable in PostgreSQL.
-- `sql_baseline_records_per_s`: the same files loaded by set-based SQL in the same run: `COPY` into a staging table,
-  `insert … on conflict do nothing` into an evidence table, one `UPDATE … FROM` of a per-person deadline table.
-  Reading the files and computing person keys count for both; the baseline skips validation and decisions (warnings,
-  suspensions, resumptions, the read model), which favours it.
-- `ingest_vs_sql_ratio`: the first over the second (goal ≥ 0.5).
-- `ingest_commits_per_record`: writing transactions PostgreSQL handed out during the grain-path load, per record.
-- `ingest_silo_cpu_share`, `ingest_machine_cpu_share`: processor time of this process, and of the whole machine
-  (PostgreSQL included), during the grain-path load, as shares of all cores.
-- `enrol_per_s`, `silo_start_to_ready_s`, `silo_rss_mb` (this process: silo and bench together, after the loads).
-
-## Where the time goes
-The goal is missed by a wide margin, and the processors say why. During the grain-path load the whole machine is
-almost fully busy (`ingest_machine_cpu_share`) while this process — silo and bench — uses a small part of it
-(`ingest_silo_cpu_share`): the rest is PostgreSQL executing, for every person in a batch, the grain's state write, the
-read-model upserts and the evidence marks, statement by statement. The SQL baseline does the same work for all rows of
-a file in three statements.
-
-One change was made and measured (2026-12-02, `--small`, separate runs of the same size):
-
-| | commits per record | grain path records/s | ratio to SQL in the same run |
-| --- | --- | --- | --- |
-| read model, then evidence marked applied, each in its own commit | 2.79 | 578 | 0.017 |
-| evidence marked applied in the read model's commit | 1.87 – 1.88 | 618 – 704 | 0.015 – 0.018 |
-| and the evidence log appended by `COPY` through a staging table | 1.88 | 564 | 0.013 |
-
-Neither change moved throughput beyond the noise: WAL flushes and the log append are not the limit; the statements
-PostgreSQL executes per person are. What follows for the next step of issue 5: publish the read model of many grains in one set-based
-statement per batch (a coalescing publisher), and write grain state once per batch or later (the evidence log is the
-source of truth, ARCHITECTURE.md decision 6), so that a batch of 10,000 records costs a handful of statements, not tens
-of thousands.
-
-## Not measured yet
-`monthend_s` and `monthend_vs_sql_ratio`, one million reminders on one silo (`reminders_registered`,
-`reminder_refresh_s`), and `view_p50_ms`, `view_p99_ms` against `/healthz` under a load tool.
-TEXT
-  } >docs/BENCHMARKS.md
+    echo "<!-- run:end -->"
+  } >"$run"
+  awk -v run="$run" '/<!-- run:start -->/ { while ((getline line < run) > 0) print line; skip = 1; next }
+                     /<!-- run:end -->/ { skip = 0; next } !skip' docs/BENCHMARKS.md >"$work/BENCHMARKS.md"
+  cp "$work/BENCHMARKS.md" docs/BENCHMARKS.md
   echo "written to docs/BENCHMARKS.md" >&2
 fi

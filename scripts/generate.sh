@@ -3,6 +3,6 @@
 # exchange file per month (CSV, or NDJSON with --format ndjson), e.g.
 #   scripts/generate.sh --people 100000 --months 12 --seed 1 --out data/province
 set -euo pipefail
-cd "$(dirname "$0")/.."
-dotnet build src/SilentCert.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-exec dotnet src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll generate "$@"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+dotnet build "$root/src/SilentCert.Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >&2
+exec dotnet "$root/src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll" generate "$@"

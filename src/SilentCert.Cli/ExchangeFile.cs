@@ -49,12 +49,17 @@ public static class ExchangeFile
                 yield return new ExchangeLine(number, null, "is not UTF-8 text: re-export the file as UTF-8");
                 continue;
             }
-            if (number == 1 && csv)
+            if (number == 1)
+            {
+                text = text.TrimStart('\uFEFF'); // the byte-order mark some spreadsheet exports begin with
+            }
+            if (csv && (text == CsvHeader || text == CsvHeader + ",visitOutcome"))
             {
                 continue;
             }
-            if (text.Length == 0)
+            if (text.Trim().Length == 0)
             {
+                yield return new ExchangeLine(number, null, "is empty");
                 continue;
             }
             yield return csv ? Csv(number, text, visitColumn) : Ndjson(number, text);

@@ -23,7 +23,8 @@ public static class ExchangeFileIngest
 {
     public const int BatchSize = 10_000;
 
-    public static async Task<IngestSummary> RunAsync(string path, EvidenceIntake intake, TimeProvider nodeClock, TextWriter rejects,
+    /// <param name="clusterNow">The cluster's clock, asked once a batch: observations are validated against it as the API does.</param>
+    public static async Task<IngestSummary> RunAsync(string path, EvidenceIntake intake, Func<Task<DateTimeOffset>> clusterNow, TextWriter rejects,
         IngestProgress? progress = null, CancellationToken cancellationToken = default)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
@@ -40,8 +41,8 @@ public static class ExchangeFileIngest
 
         async Task FlushAsync()
         {
-            var now = nodeClock.GetUtcNow();
-            var result = await intake.ReceiveAsync(batch, now, now, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = await intake.ReceiveAsync(batch, await clusterNow(), DateTimeOffset.UtcNow, cancellationToken);
             (accepted, duplicates, unknown) = (accepted + result.Accepted, duplicates + result.Duplicates, unknown + result.UnknownPersons);
             foreach (var (line, reason) in unreadable.Concat(result.Rejected.Select(r => (r.Position, r.Error))).OrderBy(r => r.Item1))
             {
@@ -73,16 +74,28 @@ public static class ExchangeFileIngest
         return new IngestSummary(accepted, duplicates, rejected, unknown);
     }
 
-    /// <summary>The first line, leniently decoded, to tell the format; at most one line's worth of bytes is read.</summary>
+    /// <summary>
+    /// The first line that is not blank, leniently decoded and without a byte-order mark, to tell the format; null for a
+    /// file with nothing but blank lines. At most one line's worth of bytes is kept.
+    /// </summary>
     private static string? FirstLine(Stream stream)
     {
         var bytes = new List<byte>();
         int b;
-        while (bytes.Count < ExchangeFile.MaxLineBytes && (b = stream.ReadByte()) >= 0 && b != '\n')
+        while ((b = stream.ReadByte()) >= 0)
         {
-            bytes.Add((byte)b);
+            if (b == '\n')
+            {
+                if (Encoding.UTF8.GetString([.. bytes]).Trim('\uFEFF', '\r', ' ', '\t').Length > 0) break;
+                bytes.Clear();
+            }
+            else if (bytes.Count < ExchangeFile.MaxLineBytes)
+            {
+                bytes.Add((byte)b);
+            }
         }
-        return bytes.Count == 0 && stream.Position == 0 ? null : Encoding.UTF8.GetString([.. bytes]).TrimEnd('\r');
+        var line = Encoding.UTF8.GetString([.. bytes]).Trim('\uFEFF', '\r');
+        return line.Trim().Length == 0 ? null : line;
     }
 }
 

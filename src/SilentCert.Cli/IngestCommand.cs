@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using SilentCert.Data;
 using SilentCert.Domain;
 using SilentCert.Gateway.Hosting;
+using SilentCert.Contracts;
 using SilentCert.Grains;
 
 namespace SilentCert.Cli;
@@ -69,7 +70,10 @@ public static class IngestCommand
             }
             await using var rejects = new StreamWriter(rejectsPath, false, new UTF8Encoding(false));
             var progress = new IngestProgress(error, terminal: !Console.IsErrorRedirected && error == Console.Error);
-            var summary = await ExchangeFileIngest.RunAsync(file, services.GetRequiredService<EvidenceIntake>(), TimeProvider.System, rejects, progress, cancellationToken);
+            // Ctrl+C or a TERM stops the load between two batches; what was stored stays, and a re-run finishes it.
+            var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var clock = services.GetRequiredService<IClusterClient>().GetGrain<IClusterClockGrain>(0);
+            var summary = await ExchangeFileIngest.RunAsync(file, services.GetRequiredService<EvidenceIntake>(), () => clock.Now(), rejects, progress, stopping.Token);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"accepted: {summary.Accepted}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"duplicates: {summary.Duplicates}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rejected: {summary.Rejected}{(summary.Rejected > 0 ? $" (lines and reasons in {rejectsPath})" : "")}"));
@@ -81,6 +85,11 @@ public static class IngestCommand
         {
             error.WriteLine($"silentcert: {e.Message}");
             return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("silentcert: stopped. Records already stored are kept; run the same file again to finish.");
+            return 130;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -134,3 +134,14 @@ public sealed record HistoryView(
     [property: Id(5)] DateOnly? Deadline,
     [property: Id(6)] int? DaysBefore,
     [property: Id(7)] DateOnly? EffectiveFrom);
+
+/// <summary>
+/// The cluster's clock as its decisions read it (system time, or the manual clock of a simulation): what a client such as
+/// the exchange-file loader validates observation times against, exactly as the API does.
+/// </summary>
+[Alias("SilentCert.IClusterClockGrain")]
+public interface IClusterClockGrain : IGrainWithIntegerKey
+{
+    [Alias("Now")]
+    Task<DateTimeOffset> Now();
+}

@@ -58,7 +58,7 @@ public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymi
             .GroupBy(x => x.row.PersonKey, x => new EvidenceItem(x.seq!.Value, x.row.Source, x.row.SourceRecordId, x.row.ObservedAt, x.row.DeathDate, x.row.VisitOutcome))
             .ToDictionary(g => g.Key, g => g.ToImmutableArray(), StringComparer.Ordinal);
         // Duplicates that a crash left stored but unapplied: their grains apply them from the log when woken.
-        var resent = rows.Where((_, i) => seqs[i] is null).Select(r => r.PersonKey).Where(k => !byPerson.ContainsKey(k)).Distinct().ToList();
+        var resent = rows.Where((_, i) => seqs[i] is null).Select(r => r.PersonKey).Distinct().ToList();
         var stranded = await log.WithUnappliedAmongAsync(resent, cancellationToken);
         var calls = byPerson.Select(p => (p.Key, Items: (ImmutableArray<EvidenceItem>?)p.Value)).Concat(stranded.Select(k => (Key: k, Items: (ImmutableArray<EvidenceItem>?)null)));
         await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = GrainCallParallelism, CancellationToken = cancellationToken }, async (call, _) =>

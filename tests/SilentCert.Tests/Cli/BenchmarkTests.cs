@@ -14,7 +14,7 @@ public sealed class BenchmarkTests
 
         var figures = await Benchmark.RunAsync(300, 1, TestConfiguration.Settings(database.ConnectionString), TextWriter.Null);
 
-        Assert.Equal(["silo_start_to_ready_s", "enrol_per_s", "ingest_records_per_s", "sql_baseline_records_per_s", "ingest_vs_sql_ratio", "ingest_commits_per_record", "ingest_silo_cpu_share", "ingest_machine_cpu_share", "silo_rss_mb"],
+        Assert.Equal(["silo_start_to_ready_s", "enrol_per_s", "ingest_records_per_s", "sql_baseline_records_per_s", "ingest_vs_sql_ratio", "ingest_commits_per_record", "ingest_silo_cpu_share", "ingest_machine_cpu_share", "bench_process_rss_mb"],
             figures.Select(f => f.Name));
         Assert.All(figures, f => Assert.True(f.Value > 0 && double.IsFinite(f.Value), $"{f.Name} = {f.Value}"));
         // Both paths loaded the same evidence: the grain path's records are in the log, the baseline's in its own table.

@@ -27,7 +27,8 @@ public sealed class IngestTests(IngestTests.Node node) : IClassFixture<IngestTes
     private async Task<(IngestSummary Summary, string[] Rejects)> Ingest(string path)
     {
         var rejects = new StringWriter();
-        var summary = await ExchangeFileIngest.RunAsync(path, node.Node.Services.GetRequiredService<EvidenceIntake>(), TimeProvider.System, rejects);
+        var clock = node.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<SilentCert.Contracts.IClusterClockGrain>(0);
+        var summary = await ExchangeFileIngest.RunAsync(path, node.Node.Services.GetRequiredService<EvidenceIntake>(), () => clock.Now(), rejects);
         return (summary, rejects.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
@@ -84,6 +85,26 @@ public sealed class IngestTests(IngestTests.Node node) : IClassFixture<IngestTes
         Assert.Equal(new IngestSummary(0, 1, 0, 0), summary);
         Assert.Equal("2027-02-12", (await _client.View(key)).GetProperty("programmes")[0].GetProperty("deadline").GetString());
         Assert.Equal(0L, await node.Database.Count("select count(*) from evidence_log where person_key = $1 and not applied", key));
+    }
+
+    [Fact]
+    public async Task A_spreadsheet_export_loads_and_records_are_checked_against_the_clusters_clock()
+    {
+        var id = People.NewIdNumber(new DateOnly(1951, 3, 3));
+        var key = await _client.Enrol(id, new DateOnly(2025, 6, 1));
+        // A byte-order mark, CRLF line ends and a blank line; the cluster's (manual) clock stands at 2026-03-01 09:00.
+        var path = TempFile([.. new byte[] { 0xEF, 0xBB, 0xBF }, .. Encoding.UTF8.GetBytes(
+            "source,sourceRecordId,idNumber,observedAt,region,deathDate\r\n" +
+            $"medical-visit,M-{key[^8..]},{id.Value},2026-02-25T08:00:00+08:00,,\r\n" +
+            "\r\n" +
+            $"travel-realname,T-{key[^8..]},{id.Value},2026-04-01T08:00:00+08:00,,\r\n")]);
+
+        var (summary, rejects) = await Ingest(path);
+
+        Assert.Equal(new IngestSummary(1, 0, 2, 0), summary);
+        Assert.Equal("3\tline is empty", rejects[1]);
+        Assert.StartsWith("4\tobservedAt: lies in the future (after 2026-03-01T09:00:00+08:00)", rejects[2], StringComparison.Ordinal);
+        Assert.Equal("2027-02-25", (await _client.View(key)).GetProperty("programmes")[0].GetProperty("deadline").GetString());
     }
 
     [Fact]
