@@ -17,7 +17,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<CaseRow>> ListAsync(bool open, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            select case_id, person_key, region, sources[1], source_record_ids[1], reported_death_date, conflicting, opened_at,
+            select case_id, person_key, region, records -> 0 ->> 'source', records -> 0 ->> 'sourceRecordId', reported_death_date, conflicting, opened_at,
                    outcome, death_date, decided_by, decided_at
             from verification_case
             where {(open ? "outcome is null order by conflicting desc, opened_at, case_id" : "outcome is not null order by decided_at desc, case_id")}
@@ -49,12 +49,12 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<SourceQualityRow>> QualityBySourceAsync(CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
-            select s.source,
+            select r.record ->> 'source' as source,
                    count(*) filter (where c.outcome is null),
                    count(*) filter (where c.outcome = 'confirmed'),
                    count(*) filter (where c.outcome = 'refuted')
-            from verification_case c cross join lateral unnest(c.sources) as s(source)
-            group by s.source order by s.source
+            from verification_case c cross join lateral jsonb_array_elements(c.records) as r(record)
+            group by 1 order by 1
             """);
         var rows = new List<SourceQualityRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Npgsql;
+using SilentCert.Domain;
 
 namespace SilentCert.Data;
 
@@ -25,9 +27,9 @@ public sealed record VisitTaskRow(string PersonKey, string Region, DateOnly Dead
 /// <summary>One enrolment as the payroll reads it; <see cref="EndsWith"/> is the first day of the last month of entitlement.</summary>
 public sealed record EnrolmentSnapshot(string Programme, string Status, DateOnly Deadline, DateOnly? SuspendedFrom, decimal MonthlyAmount, DateOnly StartMonth, DateOnly? EndsWith, bool Held);
 
-/// <summary>One verification case of the person; <see cref="Outcome"/> is null while it is open.</summary>
+/// <summary>One verification case of the person, the opening record first; <see cref="Outcome"/> is null while it is open.</summary>
 public sealed record CaseSnapshot(
-    string CaseId, DateOnly ReportedDeathDate, DateTimeOffset OpenedAt, bool Conflicting, IReadOnlyList<string> Sources, IReadOnlyList<string> SourceRecordIds,
+    string CaseId, DateOnly ReportedDeathDate, DateTimeOffset OpenedAt, bool Conflicting, IReadOnlyList<CaseRecord> Records,
     string? Outcome, DateOnly? DeathDate, string? DecidedBy, DateTimeOffset? DecidedAt, string? Note);
 
 /// <summary>
@@ -46,6 +48,8 @@ public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Dea
 /// </summary>
 public sealed class ReadModel(NpgsqlDataSource dataSource)
 {
+    private static readonly JsonSerializerOptions CaseRecordJson = new(JsonSerializerDefaults.Web);
+
     /// <summary>
     /// Writes the person's rows and their new outbox messages, and marks <paramref name="appliedSeqs"/> of their evidence
     /// applied, in one transaction.
@@ -95,32 +99,30 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         if (snapshot.Cases.Count > 0)
         {
             var cases = new NpgsqlBatchCommand("""
-                insert into verification_case (case_id, person_key, region, reported_death_date, opened_at, conflicting, sources, source_record_ids,
+                insert into verification_case (case_id, person_key, region, reported_death_date, opened_at, conflicting, records,
                                                outcome, death_date, decided_by, decided_at, note, version)
-                select t.id, $1, $2, t.reported, t.opened, t.conflicting, string_to_array(t.sources, ','), string_to_array(t.records, chr(31)),
+                select t.id, $1, $2, t.reported, t.opened, t.conflicting, t.records::jsonb,
                        t.outcome, t.death, t.decided_by, t.decided_at, t.note, $3
-                from unnest($4::text[], $5::date[], $6::timestamptz[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::date[], $12::text[],
-                            $13::timestamptz[], $14::text[])
-                     as t(id, reported, opened, conflicting, sources, records, outcome, death, decided_by, decided_at, note)
+                from unnest($4::text[], $5::date[], $6::timestamptz[], $7::boolean[], $8::text[], $9::text[], $10::date[], $11::text[],
+                            $12::timestamptz[], $13::text[])
+                     as t(id, reported, opened, conflicting, records, outcome, death, decided_by, decided_at, note)
                 on conflict (case_id) do update set
-                  region = excluded.region, conflicting = excluded.conflicting, sources = excluded.sources,
-                  source_record_ids = excluded.source_record_ids, outcome = excluded.outcome, death_date = excluded.death_date,
+                  region = excluded.region, conflicting = excluded.conflicting, records = excluded.records,
+                  outcome = excluded.outcome, death_date = excluded.death_date,
                   decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note, version = excluded.version
                 where verification_case.version <= excluded.version
                 """);
             var c = snapshot.Cases;
-            // Record ids are joined with the unit separator: validation refuses control characters in a record id.
             Add(cases, snapshot.PersonKey, snapshot.Region, snapshot.Version,
                 c.Select(x => x.CaseId).ToArray(), c.Select(x => x.ReportedDeathDate).ToArray(), c.Select(x => x.OpenedAt.ToUniversalTime()).ToArray(),
-                c.Select(x => x.Conflicting).ToArray(), c.Select(x => string.Join(',', x.Sources)).ToArray(),
-                c.Select(x => string.Join('\u001f', x.SourceRecordIds)).ToArray(),
+                c.Select(x => x.Conflicting).ToArray(), c.Select(x => JsonSerializer.Serialize(x.Records, CaseRecordJson)).ToArray(),
                 c.Select(x => (object?)x.Outcome ?? DBNull.Value).ToArray(),
                 c.Select(x => x.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(),
                 c.Select(x => (object?)x.DecidedBy ?? DBNull.Value).ToArray(),
                 c.Select(x => x.DecidedAt is { } at ? (object)at.ToUniversalTime() : DBNull.Value).ToArray(),
                 c.Select(x => (object?)x.Note ?? DBNull.Value).ToArray());
-            foreach (var (index, type) in new[] { (9, NpgsqlTypes.NpgsqlDbType.Text), (10, NpgsqlTypes.NpgsqlDbType.Date), (11, NpgsqlTypes.NpgsqlDbType.Text),
-                         (12, NpgsqlTypes.NpgsqlDbType.TimestampTz), (13, NpgsqlTypes.NpgsqlDbType.Text) })
+            foreach (var (index, type) in new[] { (8, NpgsqlTypes.NpgsqlDbType.Text), (9, NpgsqlTypes.NpgsqlDbType.Date), (10, NpgsqlTypes.NpgsqlDbType.Text),
+                         (11, NpgsqlTypes.NpgsqlDbType.TimestampTz), (12, NpgsqlTypes.NpgsqlDbType.Text) })
             {
                 cases.Parameters[index].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | type;
             }

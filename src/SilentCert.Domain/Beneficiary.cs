@@ -59,10 +59,6 @@ public sealed record ProgrammeEnrolment(
     // Stored state outlives code: a field added later is absent from older state. So a collection added to the state
     // is an init property that defaults to empty, never a positional parameter (whose default would be a null array).
     public ImmutableArray<SuspensionEpisode> PastSuspensions { get; init; } = [];
-
-    /// <summary>The last month of entitlement, once a death is confirmed (rule 13); null while the person is entitled.</summary>
-    public YearMonth? EndsWith { get; init; }
-
 }
 
 /// <summary>One decision on the person's record: append-only (rule 15).</summary>
@@ -137,9 +133,13 @@ public sealed record Beneficiary(
     [JsonIgnore]
     public bool IsHeld => OpenCase is not null && !IsConflicting;
 
-    /// <summary>What an enrolment is owed month by month as the state says now (rule 14's input).</summary>
+    /// <summary>
+    /// What an enrolment is owed month by month as the state says now (rule 14's input): the payroll's read model is
+    /// published from this. Entitlement to every programme ends with the month of a confirmed death (rule 13).
+    /// </summary>
     public Entitlement EntitlementOf(ProgrammeEnrolment p) =>
-        new(p.StartMonth, p.MonthlyAmount, p.SuspendedFrom is DateOnly from ? YearMonth.Of(from) : null, p.EndsWith, IsHeld);
+        new(p.StartMonth, p.MonthlyAmount, p.SuspendedFrom is DateOnly from ? YearMonth.Of(from) : null,
+            DateOfDeath is DateOnly died ? YearMonth.Of(died) : null, IsHeld);
 
     /// <summary>The most recent certification, strong before weak on the same instant.</summary>
     [JsonIgnore]

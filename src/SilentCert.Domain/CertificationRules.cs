@@ -53,10 +53,7 @@ public sealed class CertificationRules
                 continue;
             }
             // A programme joined later starts from what is already known of the person (互认复用), then from this enrolment.
-            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null)
-            {
-                EndsWith = person.DateOfDeath is DateOnly died ? YearMonth.Of(died) : null,
-            };
+            var added = new ProgrammeEnrolment(line.Programme, line.MonthlyAmount, line.StartMonth, DateOnly.MinValue, [], null, false, null);
             var history = ImmutableArray.CreateBuilder<HistoryEntry>();
             foreach (var known in new[] { person.LatestStrong, person.LatestWeak }.OfType<Observation>())
             {
@@ -159,7 +156,7 @@ public sealed class CertificationRules
     /// <summary>A programme's status: terminated and held apply to the person, and so to each programme (API.md).</summary>
     public CertificationStatus StatusOf(Beneficiary person, ProgrammeEnrolment p, DateOnly today)
     {
-        if (p.EndsWith is not null) return CertificationStatus.Terminated;
+        if (person.DateOfDeath is not null) return CertificationStatus.Terminated;
         if (person.IsHeld) return CertificationStatus.Held;
         if (p.SuspendedFrom is DateOnly from && today >= from) return CertificationStatus.Suspended;
         if (today > p.Deadline) return CertificationStatus.Overdue;
@@ -299,15 +296,9 @@ public sealed class CertificationRules
         {
             return person;
         }
-        var endsWith = YearMonth.Of(dateOfDeath);
         var history = person.Programmes.Select(p => new HistoryEntry(now, HistoryEvents.Terminated, cause, "terminate-confirmed-death",
-            p.Programme, p.Deadline, EffectiveFrom: endsWith.AddMonths(1).FirstDay));
-        return CloseVisitTasks(person, _ => true, now) with
-        {
-            DateOfDeath = dateOfDeath,
-            Programmes = [.. person.Programmes.Select(p => p with { EndsWith = endsWith })],
-            History = person.History.AddRange(history),
-        };
+            p.Programme, p.Deadline, EffectiveFrom: YearMonth.Of(dateOfDeath).AddMonths(1).FirstDay));
+        return CloseVisitTasks(person, _ => true, now) with { DateOfDeath = dateOfDeath, History = person.History.AddRange(history) };
     }
 
     /// <summary>

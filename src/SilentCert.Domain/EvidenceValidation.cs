@@ -91,13 +91,7 @@ public static class EvidenceValidation
                 error = new("visitOutcome", $"belongs only to door-to-door visit records; source '{source.Code}' is not one.");
                 return false;
             }
-            visit = input.VisitOutcome switch
-            {
-                "seen-alive" => VisitOutcome.SeenAlive,
-                "reported-dead" => VisitOutcome.ReportedDead,
-                "not-found" => VisitOutcome.NotFound,
-                _ => null,
-            };
+            visit = VisitOutcomes.Parse(input.VisitOutcome);
             if (visit is null)
             {
                 error = new("visitOutcome", "must be seen-alive, reported-dead (with deathDate) or not-found.");

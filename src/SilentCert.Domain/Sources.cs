@@ -64,6 +64,9 @@ public sealed class SourceCatalogue
 
     public bool TryGet(string code, out SourceDefinition source) => _sources.TryGetValue(code, out source!);
 
+    /// <summary>The department that provides a source's records; the source itself where none is configured.</summary>
+    public string DepartmentOf(string code) => TryGet(code, out var source) && source.Department is { } department ? department : code;
+
     /// <summary>The default catalogue of DOMAIN.md; a province configures its own.</summary>
     public static SourceCatalogue Default { get; } = new(
     [

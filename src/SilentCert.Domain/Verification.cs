@@ -85,3 +85,18 @@ public enum VisitOutcome
     /// <summary>Nobody was found: certifies nothing; the task stays open.</summary>
     NotFound,
 }
+
+/// <summary>The API's and the evidence log's words for <see cref="VisitOutcome"/>.</summary>
+public static class VisitOutcomes
+{
+    public static string Wire(VisitOutcome outcome) => outcome switch
+    {
+        VisitOutcome.SeenAlive => "seen-alive",
+        VisitOutcome.ReportedDead => "reported-dead",
+        _ => "not-found",
+    };
+
+    /// <summary>The outcome a word names, or null for anything else.</summary>
+    public static VisitOutcome? Parse(string? text) =>
+        Enum.GetValues<VisitOutcome>().Select(o => (VisitOutcome?)o).FirstOrDefault(o => Wire(o!.Value) == text);
+}

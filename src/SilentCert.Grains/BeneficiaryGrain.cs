@@ -159,8 +159,7 @@ public sealed partial class BeneficiaryGrain(
             var changed = after is not null && (before is null
                 || before.History.Length != after.History.Length
                 || !Equals(before.LatestStrong, after.LatestStrong)
-                || !Equals(before.LatestWeak, after.LatestWeak)
-                || before.IsHeld != after.IsHeld);
+                || !Equals(before.LatestWeak, after.LatestWeak));
 
             // A wake that comes sooner is set before the state is written: a crash in between costs one early tick, never
             // a lost one. A wake that is no longer needed is removed only once everything below has succeeded.
@@ -209,10 +208,11 @@ public sealed partial class BeneficiaryGrain(
         return new BeneficiarySnapshot(
             Key, person.MaskedIdNumber, person.Region, Wire(rules.StatusOf(person, today)), rules.NextActionAt(person),
             last?.ObservedOn, last?.Source, person.History.Length,
-            [.. person.Programmes.Select(p => new EnrolmentSnapshot(p.Programme, Wire(rules.StatusOf(person, p, today)), p.Deadline, p.SuspendedFrom, p.MonthlyAmount, p.StartMonth.FirstDay,
-                p.EndsWith?.FirstDay, person.IsHeld))],
+            [.. person.Programmes.Select(p => (Programme: p, Owed: person.EntitlementOf(p))).Select(x => new EnrolmentSnapshot(x.Programme.Programme,
+                Wire(rules.StatusOf(person, x.Programme, today)), x.Programme.Deadline, x.Programme.SuspendedFrom, x.Owed.MonthlyAmount, x.Owed.StartMonth.FirstDay,
+                x.Owed.EndsWith?.FirstDay, x.Owed.Held))],
             [.. person.Cases.Select(c => new CaseSnapshot(c.CaseId, c.ReportedDeathDate, c.OpenedAt, c.IsOpen && person.IsConflicting,
-                [.. c.Records.Select(r => r.Source)], [.. c.Records.Select(r => r.SourceRecordId)], c.Outcome is { } o ? Wire(o) : null,
+                c.Records, c.Outcome is { } o ? Wire(o) : null,
                 c.ConfirmedDeathDate, c.DecidedBy, c.DecidedAt, c.Note))],
             [.. person.VisitTasks.Select(t => new VisitTaskSnapshot(t.Deadline, t.Region, t.CreatedAt, t.Escalated, t.NotFound, t.ClosedAt))]);
     }
@@ -248,7 +248,7 @@ public sealed partial class BeneficiaryGrain(
                 new OutboxMessage($"correction:{c.CaseId}:{r.Source}:{r.SourceRecordId}", "correction-notice", null, null, [], h.At,
                     Payload(new
                     {
-                        department = catalogue.TryGet(r.Source, out var source) ? source.Department ?? r.Source : r.Source,
+                        department = catalogue.DepartmentOf(r.Source),
                         caseId = c.CaseId, source = r.Source, sourceRecordId = r.SourceRecordId, reportedDeathDate = c.ReportedDeathDate, note = c.Note,
                     }))))),
     ];
@@ -275,11 +275,12 @@ public sealed partial class BeneficiaryGrain(
             {
                 continue;
             }
-            if (record.VisitOutcome == "not-found")
+            var visit = VisitOutcomes.Parse(record.VisitOutcome);
+            if (visit == VisitOutcome.NotFound)
             {
                 notFound.Add(record);
             }
-            else if (definition.Strength is { } strength && record.VisitOutcome != "reported-dead")
+            else if (definition.Strength is { } strength && visit != VisitOutcome.ReportedDead)
             {
                 observations.Add(new Observation(record.Source, record.SourceRecordId, record.ObservedAt, strength));
             }

@@ -50,7 +50,7 @@ public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymi
         var enrolled = await readModel.EnrolledAmongAsync([.. valid.Select(v => v.Key).Distinct()], cancellationToken);
         var known = valid.Where(v => enrolled.Contains(v.Key)).ToList();
         var rows = known.Select(v => new EvidenceRow(v.Record.Source.Code, v.Record.SourceRecordId, v.Key, v.Record.ObservedAt,
-            v.Record.Region, v.Record.DeathDate, v.Record.IsNegative, Wire(v.Record.Visit))).ToList();
+            v.Record.Region, v.Record.DeathDate, v.Record.IsNegative, v.Record.Visit is { } visit ? VisitOutcomes.Wire(visit) : null)).ToList();
         var seqs = await log.AppendAsync(rows, receivedAt, cancellationToken);
 
         var byPerson = rows.Select((row, i) => (row, seq: seqs[i]))
@@ -77,14 +77,6 @@ public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymi
         var accepted = seqs.Count(s => s is not null);
         return new IntakeResult(accepted, rows.Count - accepted, valid.Count - known.Count, rejected);
     }
-
-    private static string? Wire(VisitOutcome? visit) => visit switch
-    {
-        VisitOutcome.SeenAlive => "seen-alive",
-        VisitOutcome.ReportedDead => "reported-dead",
-        VisitOutcome.NotFound => "not-found",
-        _ => null,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Evidence for {BeneficiaryId} is logged but not yet applied ({Error}); it will be applied when the grain next wakes")]
     private static partial void LogApplyDeferred(ILogger logger, string beneficiaryId, string error);

@@ -71,7 +71,7 @@ public sealed class TerminationTests
 
         var updated = _rules.Enrol(ended, People.Request(Cst.Date(2026, 7, 3), programmes: [Programmes.Pension, Programmes.Dibao]), Cst.At(2026, 7, 3, 10));
 
-        Assert.Equal(new YearMonth(2026, 5), updated.Programme(Programmes.Dibao).EndsWith);
+        Assert.Equal(new YearMonth(2026, 5), updated.EntitlementOf(updated.Programme(Programmes.Dibao)).EndsWith);
         Assert.Equal(CertificationStatus.Terminated, _rules.StatusOf(updated, Cst.Date(2026, 7, 3)));
     }
 }

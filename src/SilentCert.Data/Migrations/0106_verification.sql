@@ -15,9 +15,8 @@ create table verification_case (
   reported_death_date date not null,
   opened_at timestamptz not null,
   conflicting boolean not null,
-  -- The negative records the case rests on, position by position.
-  sources text[] not null,
-  source_record_ids text[] not null,
+  -- The negative records the case rests on, the opening one first: [{ "source": …, "sourceRecordId": … }, …].
+  records jsonb not null,
   outcome text check (outcome in ('confirmed', 'refuted')),
   death_date date,
   decided_by text,

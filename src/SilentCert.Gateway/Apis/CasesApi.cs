@@ -123,7 +123,7 @@ public static class CasesApi
     {
         var bySource = await cases.QualityBySourceAsync(cancellationToken);
         var departments = bySource
-            .GroupBy(r => catalogue.TryGet(r.Source, out var source) && source.Department is { } department ? department : r.Source)
+            .GroupBy(r => catalogue.DepartmentOf(r.Source))
             .Select(g => new DepartmentQuality(g.Key, [.. g.Select(r => r.Source)], g.Sum(r => r.Open), g.Sum(r => r.Confirmed), g.Sum(r => r.Refuted)))
             .OrderBy(d => d.Department, StringComparer.Ordinal)
             .ToList();
