@@ -9,14 +9,14 @@ public sealed record WebhookSubscription(long Id, string Department, string Prog
 /// <see cref="Payload"/> is the message's own JSON object.
 /// </summary>
 public sealed record ClaimedDelivery(
-    long SubscriptionId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey, string Kind, DateTimeOffset DecidedAt, string Payload);
+    long TargetId, long OutboxId, int Attempts, string Url, string PersonKey, string IdempotencyKey, string Kind, DateTimeOffset DecidedAt, string Payload);
 
 /// <summary>
 /// A delivery that failed its last allowed attempt, as operators see it. <see cref="Channel"/> is null for a department's
 /// webhook, otherwise the outbox kind the configured target receives. Never an ID number.
 /// </summary>
 public sealed record DeadDelivery(
-    long SubscriptionId, string? Channel, string? Department, string? Programme, string Url, string PersonKey, string Kind, string? Event,
+    long TargetId, string? Channel, string? Department, string? Programme, string Url, string PersonKey, string Kind, string? Event,
     DateOnly? EffectiveFrom, int Attempts, string? LastError, DateTimeOffset DeadAt);
 
 /// <summary>An endpoint configured for one outbox kind (and, for correction notices, optionally one source department).</summary>
@@ -182,8 +182,8 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
         RecordAsync(delivery, "update webhook_delivery set attempts = attempts + 1, dead_at = $3, last_error = $4 where subscription_id = $1 and outbox_id = $2",
             now, error, cancellationToken);
 
-    /// <summary>Dead deliveries, of one subscription or of all, oldest first.</summary>
-    public async Task<IReadOnlyList<DeadDelivery>> DeadLettersAsync(long? subscriptionId, CancellationToken cancellationToken = default)
+    /// <summary>Dead deliveries, of one target or of all, oldest first.</summary>
+    public async Task<IReadOnlyList<DeadDelivery>> DeadLettersAsync(long? targetId, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             select d.subscription_id, s.channel, s.department, s.programme, s.url, o.person_key, o.kind, o.event, o.effective_from,
@@ -194,7 +194,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
             where d.dead_at is not null and ($1::bigint is null or d.subscription_id = $1)
             order by d.dead_at, d.subscription_id, d.outbox_id
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)subscriptionId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)targetId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         var rows = new List<DeadDelivery>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -209,10 +209,10 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Requeues the subscription's dead deliveries for an attempt now, each with a fresh allowance of attempts. Returns how
-    /// many were requeued, or null when there is no such subscription.
+    /// Requeues the target's dead deliveries for an attempt now, each with a fresh allowance of attempts. Returns how
+    /// many were requeued, or null when there is no such target.
     /// </summary>
-    public async Task<int?> RequeueDeadAsync(long subscriptionId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async Task<int?> RequeueDeadAsync(long targetId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand("""
             with requeued as (
@@ -221,7 +221,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
               returning 1)
             select case when exists (select 1 from webhook_subscription where id = $1) then (select count(*) from requeued)::int end
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = subscriptionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = targetId });
         command.Parameters.Add(new NpgsqlParameter { Value = now.ToUniversalTime() });
         return await command.ExecuteScalarAsync(cancellationToken) is int count ? count : null;
     }
@@ -229,7 +229,7 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     private async Task RecordAsync(ClaimedDelivery delivery, string sql, DateTimeOffset at, string? error, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.Add(new NpgsqlParameter { Value = delivery.SubscriptionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = delivery.TargetId });
         command.Parameters.Add(new NpgsqlParameter { Value = delivery.OutboxId });
         command.Parameters.Add(new NpgsqlParameter { Value = at.ToUniversalTime() });
         if (error is not null)

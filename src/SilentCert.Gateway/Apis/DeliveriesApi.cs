@@ -33,7 +33,7 @@ public static class DeliveriesApi
     private static async Task<IResult> DeadLetters(long? targetId, DeliveryStore store, CancellationToken cancellationToken)
     {
         var rows = await store.DeadLettersAsync(targetId, cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new DeadDeliveryResponse(r.SubscriptionId, r.Channel, r.Department, r.Programme, r.Url, r.PersonKey, r.Kind,
+        return TypedResults.Ok(rows.Select(r => new DeadDeliveryResponse(r.TargetId, r.Channel, r.Department, r.Programme, r.Url, r.PersonKey, r.Kind,
             r.Event, r.EffectiveFrom, r.Attempts, r.LastError, ChinaTime.ToLocal(r.DeadAt))).ToList());
     }
 

@@ -174,17 +174,17 @@ public sealed partial class OutboxDelivery(
             if (attempt >= settings.MaxAttempts)
             {
                 await store.MarkDeadAsync(delivery, now, error, cancellationToken);
-                LogDead(logger, delivery.SubscriptionId, attempt, error);
+                LogDead(logger, delivery.TargetId, attempt, error);
                 return false;
             }
             var wait = BackoffAfter(attempt, settings);
             await store.FailedAsync(delivery, now + wait, error, cancellationToken);
-            LogAttemptFailed(logger, delivery.SubscriptionId, attempt, error, wait);
+            LogAttemptFailed(logger, delivery.TargetId, attempt, error, wait);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The claim runs out and the delivery is attempted again: at worst a push is sent twice, with the same key.
-            LogRecordFailed(logger, delivery.SubscriptionId, e.GetType().Name);
+            LogRecordFailed(logger, delivery.TargetId, e.GetType().Name);
         }
         return false;
     }
@@ -220,8 +220,8 @@ public sealed partial class OutboxDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox delivery could not read its work ({Error}); retrying at the next interval")]
     private static partial void LogPassFailed(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to target {SubscriptionId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
-    private static partial void LogAttemptFailed(ILogger logger, long subscriptionId, int attempt, string error, TimeSpan wait);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery to target {TargetId} failed on attempt {Attempt} ({Error}); retrying in {Wait}")]
+    private static partial void LogAttemptFailed(ILogger logger, long targetId, int attempt, string error, TimeSpan wait);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "This node's Delivery channels differ from those the cluster used until now; they now apply to every node")]
     private static partial void LogChannelsChanged(ILogger logger);
@@ -232,9 +232,9 @@ public sealed partial class OutboxDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "No Delivery:Channels:{Kind} is configured: {Kind} messages are decided and listed but delivered nowhere")]
     private static partial void LogNoChannel(ILogger logger, string kind);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery to target {SubscriptionId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
-    private static partial void LogDead(ILogger logger, long subscriptionId, int attempt, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery to target {TargetId} failed its last allowed attempt ({Attempt}, {Error}); dead until an operator requeues it")]
+    private static partial void LogDead(ILogger logger, long targetId, int attempt, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a delivery to target {SubscriptionId} ({Error}); it will be attempted again")]
-    private static partial void LogRecordFailed(ILogger logger, long subscriptionId, string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not record a delivery to target {TargetId} ({Error}); it will be attempted again")]
+    private static partial void LogRecordFailed(ILogger logger, long targetId, string error);
 }
