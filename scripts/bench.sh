@@ -21,7 +21,8 @@ chmod 755 "$work"
 cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
 trap cleanup EXIT
 # A durable PostgreSQL, as in production: both paths pay for the same fsyncs.
-pg_start_free "$work/pg" 55500 max_connections=300
+# pg_stat_statements shows where PostgreSQL's time goes (printed with the figures).
+pg_start_free "$work/pg" 55500 max_connections=300 shared_preload_libraries=pg_stat_statements
 export ConnectionStrings__Postgres
 ConnectionStrings__Postgres="$(pg_connection_string "$PG_PORT" postgres)"
 export Pseudonym__Key

@@ -64,6 +64,7 @@ public static class Benchmark
             var clock = node.Services.GetRequiredService<IGrainFactory>().GetGrain<IClusterClockGrain>(0);
             var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
             long records = 0;
+            var profiled = await ResetStatementsAsync(dataSource, cancellationToken);
             var commitsBefore = await CommitsAsync(dataSource, cancellationToken);
             var (siloCpuBefore, machineBefore) = (Process.GetCurrentProcess().TotalProcessorTime, MachineCpu());
             watch.Restart();
@@ -83,6 +84,10 @@ public static class Benchmark
             var machineAfter = MachineCpu();
             var machineCpu = machineAfter.Total == machineBefore.Total ? 0 : (double)(machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
             log.WriteLine($"loaded {records:N0} records through the grain path in {grainSeconds:F1} s ({grainCommits:N0} commits)");
+            if (profiled)
+            {
+                await WriteTopStatementsAsync(dataSource, log, cancellationToken);
+            }
 
             var baseline = await SqlBaselineAsync(dataSource, node.Services.GetRequiredService<Pseudonymizer>(),
                 files, Path.Combine(work.FullName, "enrolments.ndjson"), cancellationToken);
@@ -138,6 +143,41 @@ public static class Benchmark
     {
         await using var command = dataSource.CreateCommand("select pg_current_xact_id()::text::bigint");
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>
+    /// Starts PostgreSQL's own statement profile afresh (pg_stat_statements, when the server preloads it, as
+    /// <c>scripts/bench.sh</c> asks); false where it is not available.
+    /// </summary>
+    private static async Task<bool> ResetStatementsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = dataSource.CreateCommand("create extension if not exists pg_stat_statements; select pg_stat_statements_reset()");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Where PostgreSQL's time went: the statements that took most of it, with calls and share of the total.</summary>
+    private static async Task WriteTopStatementsAsync(NpgsqlDataSource dataSource, TextWriter log, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("""
+            select calls, total_exec_time / sum(total_exec_time) over () as share, total_exec_time / calls as mean_ms,
+                   regexp_replace(left(query, 100), '\s+', ' ', 'g')
+            from pg_stat_statements where query not like '%pg_stat_statements%'
+            order by total_exec_time desc limit 8
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        log.WriteLine("PostgreSQL time by statement during the grain-path load (pg_stat_statements):");
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            log.WriteLine($"  {reader.GetDouble(1),6:P1} {reader.GetInt64(0),9:N0} calls {reader.GetDouble(2),8:F3} ms  {reader.GetString(3)}");
+        }
     }
 
     private static int FreePort()

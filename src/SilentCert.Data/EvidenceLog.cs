@@ -119,17 +119,6 @@ public sealed class EvidenceLog(NpgsqlDataSource dataSource)
         return await command.ReadStringsAsync(cancellationToken);
     }
 
-    /// <summary>Marks records applied once the decisions they led to are persisted.</summary>
-    public async Task MarkAppliedAsync(string personKey, IReadOnlyCollection<long> seqs, CancellationToken cancellationToken = default)
-    {
-        if (seqs.Count == 0) return;
-        await using var command = dataSource.CreateCommand(
-            "update evidence_log set applied = true where person_key = $1 and seq = any($2) and not applied");
-        command.Parameters.Add(new NpgsqlParameter { Value = personKey });
-        command.Parameters.Add(new NpgsqlParameter { Value = seqs.ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>People with records received before <paramref name="receivedBefore"/> that no grain has applied.</summary>
     public async Task<IReadOnlyList<string>> PeopleWithUnappliedAsync(DateTimeOffset receivedBefore, int limit, CancellationToken cancellationToken = default)
     {

@@ -40,6 +40,13 @@ public sealed record CaseSnapshot(
 public sealed record OutboxMessage(string IdempotencyKey, string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt,
     string Payload, string? Event = null, DateOnly? EffectiveFrom = null);
 
+/// <summary>
+/// What one grain publishes after a decision: its <see cref="Snapshot"/> (null when nothing changed but evidence is to be
+/// marked), new outbox messages, and the log positions of its evidence that the state it has just written applied.
+/// </summary>
+public sealed record Publication(string PersonKey, BeneficiarySnapshot? Snapshot, IReadOnlyList<OutboxMessage> Messages, IReadOnlyCollection<long> AppliedSeqs,
+    DateTimeOffset Now);
+
 public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Deadline, IReadOnlyList<string> Programmes, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt);
 
 /// <summary>
@@ -50,137 +57,230 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
 {
     private static readonly JsonSerializerOptions CaseRecordJson = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Most publications written in one transaction.</summary>
+    private const int MaxGroup = 500;
+
+    private readonly Lock _gate = new();
+    private readonly List<(Publication Publication, TaskCompletionSource Done)> _waiting = [];
+    private bool _writing;
+
     /// <summary>
     /// Writes the person's rows and their new outbox messages, and marks <paramref name="appliedSeqs"/> of their evidence
-    /// applied, in one transaction.
+    /// applied, in one transaction (see <see cref="PublishAsync(Publication)"/>).
     /// </summary>
-    public async Task PublishAsync(BeneficiarySnapshot snapshot, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now,
-        IReadOnlyCollection<long>? appliedSeqs = null, CancellationToken cancellationToken = default)
+    public Task PublishAsync(BeneficiarySnapshot snapshot, IReadOnlyList<OutboxMessage> messages, DateTimeOffset now,
+        IReadOnlyCollection<long>? appliedSeqs = null) =>
+        PublishAsync(new Publication(snapshot.PersonKey, snapshot, messages, appliedSeqs ?? [], now));
+
+    /// <summary>Marks evidence applied whose decisions are persisted but changed nothing to publish.</summary>
+    public Task MarkAppliedAsync(string personKey, IReadOnlyCollection<long> seqs, DateTimeOffset now) =>
+        seqs.Count == 0 ? Task.CompletedTask : PublishAsync(new Publication(personKey, null, [], seqs, now));
+
+    /// <summary>
+    /// Completes once the publication is durable. Publications that arrive while a transaction is in flight wait for the
+    /// next, which writes all of them with one set-based statement per table (group commit): a bulk load costs a few
+    /// statements per few hundred people instead of several per person, and a lone publication is written at once. One
+    /// person is never twice in a transaction, so each person's publications are written in the order they were made.
+    /// </summary>
+    public Task PublishAsync(Publication publication)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-
-        var person = new NpgsqlBatchCommand("""
-            insert into beneficiary (person_key, region, status, next_action_at, last_certified_on, last_certification_source, version, updated_at, masked_id_number)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            on conflict (person_key) do update set
-              region = excluded.region, status = excluded.status, next_action_at = excluded.next_action_at,
-              masked_id_number = excluded.masked_id_number,
-              last_certified_on = excluded.last_certified_on, last_certification_source = excluded.last_certification_source,
-              version = excluded.version, updated_at = excluded.updated_at
-            where beneficiary.version <= excluded.version
-            """);
-        Add(person, snapshot.PersonKey, snapshot.Region, snapshot.Status, snapshot.NextActionAt?.ToUniversalTime(),
-            snapshot.LastCertifiedOn, snapshot.LastCertificationSource, snapshot.Version, now.ToUniversalTime(), snapshot.MaskedIdNumber);
-        batch.BatchCommands.Add(person);
-
-        var enrolments = new NpgsqlBatchCommand("""
-            insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, ends_with, held, version)
-            select $1, t.programme, $2, t.status, t.deadline, t.suspended, t.amount, t.start_month, t.ends_with, t.held, $3
-            from unnest($4::text[], $5::text[], $6::date[], $7::date[], $8::numeric[], $9::date[], $10::date[], $11::boolean[])
-                 as t(programme, status, deadline, suspended, amount, start_month, ends_with, held)
-            on conflict (person_key, programme) do update set
-              region = excluded.region, status = excluded.status, deadline = excluded.deadline,
-              suspended_from = excluded.suspended_from, monthly_amount = excluded.monthly_amount,
-              start_month = excluded.start_month, ends_with = excluded.ends_with, held = excluded.held, version = excluded.version
-            where enrolment_status.version <= excluded.version
-            """);
-        var e = snapshot.Enrolments;
-        Add(enrolments, snapshot.PersonKey, snapshot.Region, snapshot.Version,
-            e.Select(x => x.Programme).ToArray(), e.Select(x => x.Status).ToArray(), e.Select(x => x.Deadline).ToArray(),
-            e.Select(x => x.SuspendedFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
-            e.Select(x => x.MonthlyAmount).ToArray(), e.Select(x => x.StartMonth).ToArray(),
-            e.Select(x => x.EndsWith is DateOnly d ? (object)d : DBNull.Value).ToArray(), e.Select(x => x.Held).ToArray());
-        enrolments.Parameters[6].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
-        enrolments.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
-        batch.BatchCommands.Add(enrolments);
-
-        if (snapshot.Cases.Count > 0)
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool start;
+        lock (_gate)
         {
-            var cases = new NpgsqlBatchCommand("""
-                insert into verification_case (case_id, person_key, region, reported_death_date, opened_at, conflicting, records,
-                                               outcome, death_date, decided_by, decided_at, note, version)
-                select t.id, $1, $2, t.reported, t.opened, t.conflicting, t.records::jsonb,
-                       t.outcome, t.death, t.decided_by, t.decided_at, t.note, $3
-                from unnest($4::text[], $5::date[], $6::timestamptz[], $7::boolean[], $8::text[], $9::text[], $10::date[], $11::text[],
-                            $12::timestamptz[], $13::text[])
-                     as t(id, reported, opened, conflicting, records, outcome, death, decided_by, decided_at, note)
-                on conflict (case_id) do update set
-                  region = excluded.region, conflicting = excluded.conflicting, records = excluded.records,
-                  outcome = excluded.outcome, death_date = excluded.death_date,
-                  decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note, version = excluded.version
-                where verification_case.version <= excluded.version
-                """);
-            var c = snapshot.Cases;
-            Add(cases, snapshot.PersonKey, snapshot.Region, snapshot.Version,
-                c.Select(x => x.CaseId).ToArray(), c.Select(x => x.ReportedDeathDate).ToArray(), c.Select(x => x.OpenedAt.ToUniversalTime()).ToArray(),
-                c.Select(x => x.Conflicting).ToArray(), c.Select(x => JsonSerializer.Serialize(x.Records, CaseRecordJson)).ToArray(),
-                c.Select(x => (object?)x.Outcome ?? DBNull.Value).ToArray(),
-                c.Select(x => x.DeathDate is DateOnly d ? (object)d : DBNull.Value).ToArray(),
-                c.Select(x => (object?)x.DecidedBy ?? DBNull.Value).ToArray(),
-                c.Select(x => x.DecidedAt is { } at ? (object)at.ToUniversalTime() : DBNull.Value).ToArray(),
-                c.Select(x => (object?)x.Note ?? DBNull.Value).ToArray());
-            foreach (var (index, type) in new[] { (8, NpgsqlTypes.NpgsqlDbType.Text), (9, NpgsqlTypes.NpgsqlDbType.Date), (10, NpgsqlTypes.NpgsqlDbType.Text),
-                         (11, NpgsqlTypes.NpgsqlDbType.TimestampTz), (12, NpgsqlTypes.NpgsqlDbType.Text) })
+            _waiting.Add((publication, done));
+            start = !_writing;
+            _writing = true;
+        }
+        if (start)
+        {
+            _ = Task.Run(WriteWaitingAsync);
+        }
+        return done.Task;
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        while (true)
+        {
+            List<(Publication Publication, TaskCompletionSource Done)> group;
+            lock (_gate)
             {
-                cases.Parameters[index].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | type;
+                if (_waiting.Count == 0)
+                {
+                    _writing = false;
+                    return;
+                }
+                group = TakeGroup();
             }
-            batch.BatchCommands.Add(cases);
+            try
+            {
+                await WriteAsync([.. group.Select(g => g.Publication)]);
+                group.ForEach(g => g.Done.SetResult());
+            }
+            catch (Exception) when (group.Count > 1)
+            {
+                // One publication that cannot be written must not fail the others: each is written alone, so only it fails.
+                foreach (var (publication, done) in group)
+                {
+                    try
+                    {
+                        await WriteAsync([publication]);
+                        done.SetResult();
+                    }
+                    catch (Exception e)
+                    {
+                        done.SetException(e);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                group[0].Done.SetException(e);
+            }
         }
+    }
 
-        if (snapshot.VisitTasks.Count > 0)
+    /// <summary>The oldest waiting publications, at most one per person, and at most <see cref="MaxGroup"/>.</summary>
+    private List<(Publication Publication, TaskCompletionSource Done)> TakeGroup()
+    {
+        var people = new HashSet<string>(StringComparer.Ordinal);
+        var group = new List<(Publication, TaskCompletionSource)>();
+        var rest = new List<(Publication, TaskCompletionSource)>();
+        foreach (var item in _waiting)
         {
-            var tasks = new NpgsqlBatchCommand("""
-                insert into visit_task (person_key, deadline, region, created_at, escalated, not_found, closed_at, version)
-                select $1, t.deadline, t.region, t.created, t.escalated, t.not_found, t.closed, $2
-                from unnest($3::date[], $4::text[], $5::timestamptz[], $6::boolean[], $7::integer[], $8::timestamptz[])
-                     as t(deadline, region, created, escalated, not_found, closed)
-                on conflict (person_key, deadline) do update set
-                  region = excluded.region, escalated = excluded.escalated, not_found = excluded.not_found,
-                  closed_at = excluded.closed_at, version = excluded.version
-                where visit_task.version <= excluded.version
-                """);
-            var v = snapshot.VisitTasks;
-            Add(tasks, snapshot.PersonKey, snapshot.Version, v.Select(x => x.Deadline).ToArray(), v.Select(x => x.Region).ToArray(),
-                v.Select(x => x.CreatedAt.ToUniversalTime()).ToArray(), v.Select(x => x.Escalated).ToArray(), v.Select(x => x.NotFound).ToArray(),
-                v.Select(x => x.ClosedAt is { } at ? (object)at.ToUniversalTime() : DBNull.Value).ToArray());
-            tasks.Parameters[7].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.TimestampTz;
-            batch.BatchCommands.Add(tasks);
+            (group.Count < MaxGroup && people.Add(item.Publication.PersonKey) ? group : rest).Add(item);
+        }
+        _waiting.Clear();
+        _waiting.AddRange(rest);
+        return group;
+    }
+
+    /// <summary>Writes publications of different people in one transaction, one statement per table.</summary>
+    private async Task WriteAsync(IReadOnlyList<Publication> group)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var snapshots = group.Where(p => p.Snapshot is not null).Select(p => (p.Snapshot!, p.Now)).ToList();
+
+        if (snapshots.Count > 0)
+        {
+            batch.BatchCommands.Add(Command("""
+                insert into beneficiary (person_key, region, status, next_action_at, last_certified_on, last_certification_source, version, updated_at, masked_id_number)
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::date[], $6::text[], $7::integer[], $8::timestamptz[], $9::text[])
+                on conflict (person_key) do update set
+                  region = excluded.region, status = excluded.status, next_action_at = excluded.next_action_at,
+                  masked_id_number = excluded.masked_id_number,
+                  last_certified_on = excluded.last_certified_on, last_certification_source = excluded.last_certification_source,
+                  version = excluded.version, updated_at = excluded.updated_at
+                where beneficiary.version <= excluded.version
+                """,
+                Column(snapshots, x => x.Item1.PersonKey), Column(snapshots, x => x.Item1.Region), Column(snapshots, x => x.Item1.Status),
+                Column(snapshots, x => x.Item1.NextActionAt?.ToUniversalTime()), Column(snapshots, x => x.Item1.LastCertifiedOn),
+                Column(snapshots, x => x.Item1.LastCertificationSource), Column(snapshots, x => x.Item1.Version),
+                Column(snapshots, x => x.Now.ToUniversalTime()), Column(snapshots, x => x.Item1.MaskedIdNumber)));
+
+            var enrolments = snapshots.SelectMany(x => x.Item1.Enrolments.Select(e => (Person: x.Item1, Enrolment: e))).ToList();
+            batch.BatchCommands.Add(Command("""
+                insert into enrolment_status (person_key, programme, region, status, deadline, suspended_from, monthly_amount, start_month, ends_with, held, version)
+                select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::numeric[], $8::date[], $9::date[], $10::boolean[], $11::integer[])
+                on conflict (person_key, programme) do update set
+                  region = excluded.region, status = excluded.status, deadline = excluded.deadline,
+                  suspended_from = excluded.suspended_from, monthly_amount = excluded.monthly_amount,
+                  start_month = excluded.start_month, ends_with = excluded.ends_with, held = excluded.held, version = excluded.version
+                where enrolment_status.version <= excluded.version
+                """,
+                Column(enrolments, x => x.Person.PersonKey), Column(enrolments, x => x.Enrolment.Programme), Column(enrolments, x => x.Person.Region),
+                Column(enrolments, x => x.Enrolment.Status), Column(enrolments, x => x.Enrolment.Deadline), Column(enrolments, x => x.Enrolment.SuspendedFrom),
+                Column(enrolments, x => x.Enrolment.MonthlyAmount), Column(enrolments, x => x.Enrolment.StartMonth), Column(enrolments, x => x.Enrolment.EndsWith),
+                Column(enrolments, x => x.Enrolment.Held), Column(enrolments, x => x.Person.Version)));
+
+            var cases = snapshots.SelectMany(x => x.Item1.Cases.Select(c => (Person: x.Item1, Case: c))).ToList();
+            if (cases.Count > 0)
+            {
+                batch.BatchCommands.Add(Command("""
+                    insert into verification_case (case_id, person_key, region, reported_death_date, opened_at, conflicting, records,
+                                                   outcome, death_date, decided_by, decided_at, note, version)
+                    select t.id, t.person_key, t.region, t.reported, t.opened, t.conflicting, t.records::jsonb,
+                           t.outcome, t.death, t.decided_by, t.decided_at, t.note, t.version
+                    from unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::timestamptz[], $6::boolean[], $7::text[], $8::text[], $9::date[],
+                                $10::text[], $11::timestamptz[], $12::text[], $13::integer[])
+                         as t(id, person_key, region, reported, opened, conflicting, records, outcome, death, decided_by, decided_at, note, version)
+                    on conflict (case_id) do update set
+                      region = excluded.region, conflicting = excluded.conflicting, records = excluded.records,
+                      outcome = excluded.outcome, death_date = excluded.death_date,
+                      decided_by = excluded.decided_by, decided_at = excluded.decided_at, note = excluded.note, version = excluded.version
+                    where verification_case.version <= excluded.version
+                    """,
+                    Column(cases, x => x.Case.CaseId), Column(cases, x => x.Person.PersonKey), Column(cases, x => x.Person.Region),
+                    Column(cases, x => x.Case.ReportedDeathDate), Column(cases, x => x.Case.OpenedAt.ToUniversalTime()), Column(cases, x => x.Case.Conflicting),
+                    Column(cases, x => JsonSerializer.Serialize(x.Case.Records, CaseRecordJson)), Column(cases, x => x.Case.Outcome),
+                    Column(cases, x => x.Case.DeathDate), Column(cases, x => x.Case.DecidedBy), Column(cases, x => x.Case.DecidedAt?.ToUniversalTime()),
+                    Column(cases, x => x.Case.Note), Column(cases, x => x.Person.Version)));
+            }
+
+            var tasks = snapshots.SelectMany(x => x.Item1.VisitTasks.Select(t => (Person: x.Item1, Task: t))).ToList();
+            if (tasks.Count > 0)
+            {
+                batch.BatchCommands.Add(Command("""
+                    insert into visit_task (person_key, deadline, region, created_at, escalated, not_found, closed_at, version)
+                    select * from unnest($1::text[], $2::date[], $3::text[], $4::timestamptz[], $5::boolean[], $6::integer[], $7::timestamptz[], $8::integer[])
+                    on conflict (person_key, deadline) do update set
+                      region = excluded.region, escalated = excluded.escalated, not_found = excluded.not_found,
+                      closed_at = excluded.closed_at, version = excluded.version
+                    where visit_task.version <= excluded.version
+                    """,
+                    Column(tasks, x => x.Person.PersonKey), Column(tasks, x => x.Task.Deadline), Column(tasks, x => x.Task.Region),
+                    Column(tasks, x => x.Task.CreatedAt.ToUniversalTime()), Column(tasks, x => x.Task.Escalated), Column(tasks, x => x.Task.NotFound),
+                    Column(tasks, x => x.Task.ClosedAt?.ToUniversalTime()), Column(tasks, x => x.Person.Version)));
+            }
         }
 
+        var messages = group.Where(p => p.Snapshot is not null).SelectMany(p => p.Messages.Select(m => (Person: p.Snapshot!, Message: m))).ToList();
         if (messages.Count > 0)
         {
-            var outbox = new NpgsqlBatchCommand("""
+            batch.BatchCommands.Add(Command("""
                 insert into notification_outbox (person_key, idempotency_key, kind, days_before, deadline, programmes, region, created_at, event, effective_from, payload)
-                select $1, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), $2, t.created, t.event, t.effective, t.payload::jsonb
-                from unnest($3::text[], $4::text[], $5::integer[], $6::date[], $7::text[], $8::timestamptz[], $9::text[], $10::date[], $11::text[])
-                     as t(key, kind, days, deadline, programmes, created, event, effective, payload)
+                select t.person_key, t.key, t.kind, t.days, t.deadline, string_to_array(t.programmes, ','), t.region, t.created, t.event, t.effective, t.payload::jsonb
+                from unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::date[], $6::text[], $7::text[], $8::timestamptz[], $9::text[], $10::date[], $11::text[])
+                     as t(person_key, key, kind, days, deadline, programmes, region, created, event, effective, payload)
                 on conflict (person_key, idempotency_key) do nothing
-                """);
-            Add(outbox, snapshot.PersonKey, snapshot.Region,
-                messages.Select(m => m.IdempotencyKey).ToArray(), messages.Select(m => m.Kind).ToArray(),
-                messages.Select(m => m.DaysBefore is int d ? (object)d : DBNull.Value).ToArray(),
-                messages.Select(m => m.Deadline is DateOnly d ? (object)d : DBNull.Value).ToArray(),
-                messages.Select(m => string.Join(',', m.Programmes)).ToArray(),
-                messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray(),
-                messages.Select(m => (object?)m.Event ?? DBNull.Value).ToArray(),
-                messages.Select(m => m.EffectiveFrom is DateOnly d ? (object)d : DBNull.Value).ToArray(),
-                messages.Select(m => m.Payload).ToArray());
-            outbox.Parameters[4].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Integer;
-            outbox.Parameters[5].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
-            outbox.Parameters[8].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
-            outbox.Parameters[9].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Date;
-            batch.BatchCommands.Add(outbox);
+                """,
+                Column(messages, x => x.Person.PersonKey), Column(messages, x => x.Message.IdempotencyKey), Column(messages, x => x.Message.Kind),
+                Column(messages, x => x.Message.DaysBefore), Column(messages, x => x.Message.Deadline), Column(messages, x => string.Join(',', x.Message.Programmes)),
+                Column(messages, x => x.Person.Region), Column(messages, x => x.Message.CreatedAt.ToUniversalTime()), Column(messages, x => x.Message.Event),
+                Column(messages, x => x.Message.EffectiveFrom), Column(messages, x => x.Message.Payload)));
         }
-        if (appliedSeqs is { Count: > 0 })
+
+        var applied = group.SelectMany(p => p.AppliedSeqs.Select(seq => (p.PersonKey, Seq: seq))).ToList();
+        if (applied.Count > 0)
         {
-            var applied = new NpgsqlBatchCommand("update evidence_log set applied = true where person_key = $1 and seq = any($2) and not applied");
-            Add(applied, snapshot.PersonKey, appliedSeqs.ToArray());
-            batch.BatchCommands.Add(applied);
+            // A grain marks only its own person's rows.
+            batch.BatchCommands.Add(Command("""
+                update evidence_log e set applied = true
+                from unnest($1::text[], $2::bigint[]) as t(person_key, seq)
+                where e.seq = t.seq and e.person_key = t.person_key and not e.applied
+                """, Column(applied, x => x.PersonKey), Column(applied, x => x.Seq)));
         }
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>One column of a set-based statement: a typed array, nulls allowed.</summary>
+    private static T[] Column<TRow, T>(IReadOnlyList<TRow> rows, Func<TRow, T> value) => [.. rows.Select(value)];
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] columns)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var column in columns)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = column });
+        }
+        return command;
     }
 
     /// <summary>
@@ -263,11 +363,4 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static void Add(NpgsqlBatchCommand command, params object?[] values)
-    {
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-    }
 }

@@ -184,7 +184,7 @@ public sealed partial class BeneficiaryGrain(
             }
             else
             {
-                await evidenceLog.MarkAppliedAsync(Key, appliedSeqs);
+                await readModel.MarkAppliedAsync(Key, appliedSeqs, now);
             }
             // Asks the reminder table rather than WakeAt: a crash just before this left a reminder that WakeAt no longer names.
             if (wakeAt is null && await this.GetReminder(WakeReminder) is { } reminder)
