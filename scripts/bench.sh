@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Benchmarks SilentCert's grain path against a set-based SQL baseline on the same data and the same PostgreSQL, in one
-# run (issue 5). Prints 'name: value' lines at the end and, except for --tiny, writes docs/BENCHMARKS.md.
-#   scripts/bench.sh           full run: 200,000 people, 12 months of evidence
-#   scripts/bench.sh --small   a few minutes: 20,000 people, 3 months
-#   scripts/bench.sh --tiny    seconds, to check that the bench still runs (what CI's test suite also does)
+# Benchmarks SilentCert (issue 5) on one PostgreSQL, each part on a fresh database and in a process of its own:
+#   ingest     evidence files through the grain path against a set-based SQL baseline on the same records;
+#   monthend   the month-end evaluation of people of whom a tenth are overdue, against one SQL UPDATE;
+#   reminders  one silo starting on a table of beneficiaries' reminders: start, a full read of the table, memory;
+#   view       the person view under a fixed load from wrk, beside /healthz measured the same way.
+# Prints 'name: value' lines; a full run also writes them to docs/BENCHMARKS.md.
+#   scripts/bench.sh           full run: 100,000 people (3 months of evidence), 1,000,000 reminders, 30 s of load
+#   scripts/bench.sh --small   a few minutes: 20,000 people, 1,000,000 reminders, 10 s of load
+#   scripts/bench.sh --tiny    under a minute, to check that the bench still runs (the test suite runs a tiny bench too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
+. scripts/lib/tools.sh
 
 case "${1:-}" in
-  --tiny) people=2000; months=1; size=tiny ;;
-  --small) people=20000; months=3; size=small ;;
-  "") people=200000; months=12; size=full ;;
+  --tiny) people=2000; months=1; reminders=10000; seconds=3; size=tiny ;;
+  --small) people=20000; months=3; reminders=1000000; seconds=10; size=small ;;
+  "") people=100000; months=3; reminders=1000000; seconds=30; size=full ;;
   *) echo "usage: scripts/bench.sh [--small|--tiny]" >&2; exit 2 ;;
 esac
 
 pg_find_bin
+ensure_wrk
 work=$(mktemp -d "${TMPDIR:-/tmp}/silentcert-bench.XXXXXX")
 chmod 755 "$work"
 cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }
@@ -23,22 +29,32 @@ trap cleanup EXIT
 # A durable PostgreSQL, as in production: both paths pay for the same fsyncs.
 # pg_stat_statements shows where PostgreSQL's time goes (printed with the figures).
 pg_start_free "$work/pg" 55500 max_connections=300 shared_preload_libraries=pg_stat_statements
-export ConnectionStrings__Postgres
-ConnectionStrings__Postgres="$(pg_connection_string "$PG_PORT" postgres)"
 export Pseudonym__Key
 Pseudonym__Key="$(head -c 32 /dev/urandom | base64)"
 export SilentCert__ConfigDirectory="$PWD/cluster-config"
 
 dotnet build src/SilentCert.Cli -c Release --nologo -v quiet -clp:ErrorsOnly >&2
 figures="$work/figures.txt"
-dotnet src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll bench --people "$people" --months "$months" | tee "$figures"
+: >"$figures"
+# bench_part NAME ARGS...: one part of the bench, on a fresh database of its own.
+bench_part() {
+  local db="bench_$1"
+  shift
+  pg_as_owner "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U silentcert "$db"
+  ConnectionStrings__Postgres="$(pg_connection_string "$PG_PORT" "$db")" \
+    dotnet src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll bench "$@" | tee -a "$figures"
+}
+bench_part ingest ingest --people "$people" --months "$months"
+bench_part monthend monthend --people "$people"
+bench_part reminders reminders --count "$reminders"
+bench_part view view --people "$people" --seconds "$seconds"
 
 # A full run goes into docs/BENCHMARKS.md, between its run markers; the analysis around them is written by hand.
 if [ "$size" = full ]; then
   run="$work/run.md"
   {
     echo "<!-- run:start -->"
-    echo "Measured by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d): $people people, $months months of evidence."
+    echo "Measured by \`scripts/bench.sh\` on $(date -u +%Y-%m-%d): $people people ($months months of evidence), $reminders reminders, ${seconds} s of load per endpoint."
     echo "Machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr), PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (durable settings) beside the silo."
     echo
     echo '```'

@@ -3,8 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
+. scripts/lib/tools.sh
 
 pg_find_bin
+# The tiny bench in the suite runs the view benchmark too.
+ensure_wrk
 work=$(mktemp -d "${TMPDIR:-/tmp}/silentcert-test.XXXXXX")
 chmod 755 "$work"
 cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }

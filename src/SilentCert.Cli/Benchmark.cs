@@ -24,9 +24,9 @@ public sealed record Figure(string Name, double Value, string Unit);
 /// and <c>silentcert ingest</c>), and the same records loaded by the obvious alternative, set-based SQL, on the same
 /// database in the same run. Figures are rates and ratios measured side by side, never compared with another run.
 /// </summary>
-public static class Benchmark
+public static partial class Benchmark
 {
-    public static async Task<IReadOnlyList<Figure>> RunAsync(int people, int months, IDictionary<string, string?> settings, TextWriter log,
+    public static async Task<IReadOnlyList<Figure>> RunIngestAsync(int people, int months, IDictionary<string, string?> settings, TextWriter log,
         CancellationToken cancellationToken = default)
     {
         var figures = new List<Figure>();
@@ -56,16 +56,17 @@ public static class Benchmark
             await using var node = await StartNodeAsync(settings, cancellationToken);
             figures.Add(new Figure("silo_start_to_ready_s", startWatch.Elapsed.TotalSeconds, "s"));
 
-            var enrolled = await EnrolAsync(node, Path.Combine(work.FullName, "enrolments.ndjson"), cancellationToken);
-            figures.Add(new Figure("enrol_per_s", enrolled.Count / enrolled.Seconds, "people/s"));
-            log.WriteLine($"enrolled {enrolled.Count:N0} people through their grains in {enrolled.Seconds:F1} s");
+            var commands = EnrolmentsIn(Path.Combine(work.FullName, "enrolments.ndjson"), node.Services.GetRequiredService<Pseudonymizer>());
+            var enrolSeconds = await EnrolAsync(node, commands, cancellationToken);
+            figures.Add(new Figure("enrol_per_s", commands.Count / enrolSeconds, "people/s"));
+            log.WriteLine($"enrolled {commands.Count:N0} people through their grains in {enrolSeconds:F1} s");
 
             var intake = node.Services.GetRequiredService<EvidenceIntake>();
             var clock = node.Services.GetRequiredService<IGrainFactory>().GetGrain<IClusterClockGrain>(0);
             var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
             long records = 0;
             var profiled = await ResetStatementsAsync(dataSource, cancellationToken);
-            var commitsBefore = await CommitsAsync(dataSource, cancellationToken);
+            var commitsBefore = await ScalarAsync(dataSource, TransactionIdSql, cancellationToken);
             var (siloCpuBefore, machineBefore) = (Process.GetCurrentProcess().TotalProcessorTime, MachineCpu());
             watch.Restart();
             foreach (var file in files)
@@ -77,7 +78,7 @@ public static class Benchmark
             // Where the time goes: durable commits (each waits for its WAL flush) per record, counted as the transaction
             // IDs PostgreSQL handed out meanwhile (every writing transaction takes one; the background workers' few
             // are counted too).
-            var grainCommits = await CommitsAsync(dataSource, cancellationToken) - commitsBefore;
+            var grainCommits = await ScalarAsync(dataSource, TransactionIdSql, cancellationToken) - commitsBefore;
             // And the processors: this process (silo and bench) and the whole machine (with PostgreSQL), as shares of all cores.
             var cores = Environment.ProcessorCount;
             var siloCpu = (Process.GetCurrentProcess().TotalProcessorTime - siloCpuBefore).TotalSeconds / (grainSeconds * cores);
@@ -139,11 +140,7 @@ public static class Benchmark
     }
 
     /// <summary>Writing transactions so far: the next transaction ID (exact at once, unlike the statistics views).</summary>
-    private static async Task<long> CommitsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("select pg_current_xact_id()::text::bigint");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    private const string TransactionIdSql = "select pg_current_xact_id()::text::bigint";
 
     /// <summary>
     /// Starts PostgreSQL's own statement profile afresh (pg_stat_statements, when the server preloads it, as
@@ -187,12 +184,9 @@ public static class Benchmark
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Enrols everyone in <paramref name="path"/> by calling their grains, 64 at a time.</summary>
-    private static async Task<(int Count, double Seconds)> EnrolAsync(WebApplication node, string path, CancellationToken cancellationToken)
-    {
-        var grains = node.Services.GetRequiredService<IGrainFactory>();
-        var pseudonyms = node.Services.GetRequiredService<Pseudonymizer>();
-        var commands = File.ReadLines(path).Select(line => JsonSerializer.Deserialize<JsonElement>(line)).Select(e =>
+    /// <summary>The enrolment bodies of a generated province, as grain keys and commands.</summary>
+    private static List<(string Key, EnrolCommand Command)> EnrolmentsIn(string path, Pseudonymizer pseudonyms) =>
+        [.. File.ReadLines(path).Select(line => JsonSerializer.Deserialize<JsonElement>(line)).Select(e =>
         {
             IdNumber.TryParse(e.GetProperty("idNumber").GetString(), out var id, out _);
             return (Key: pseudonyms.KeyOf(id!), Command: new EnrolCommand(id!.Masked, id.BirthDate, e.GetProperty("name").GetString()!, e.GetProperty("region").GetString()!,
@@ -200,11 +194,16 @@ public static class Benchmark
                 [.. e.GetProperty("enrolments").EnumerateArray().Select(x => new EnrolmentItem(x.GetProperty("programme").GetString()!, x.GetProperty("monthlyAmount").GetDecimal(),
                     DateOnly.ParseExact(x.GetProperty("startMonth").GetString()! + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)))],
                 DateOnly.ParseExact(e.GetProperty("enrolledOn").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture)));
-        }).ToList();
+        })];
+
+    /// <summary>Enrols everyone by calling their grains, 64 at a time; returns the seconds it took.</summary>
+    private static async Task<double> EnrolAsync(WebApplication node, IReadOnlyList<(string Key, EnrolCommand Command)> commands, CancellationToken cancellationToken)
+    {
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
             async (c, _) => await grains.GetGrain<IBeneficiaryGrain>(c.Key).Enrol(c.Command));
-        return (commands.Count, watch.Elapsed.TotalSeconds);
+        return watch.Elapsed.TotalSeconds;
     }
 
     /// <summary>

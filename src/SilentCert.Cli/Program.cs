@@ -6,7 +6,7 @@ namespace SilentCert.Cli;
 
 /// <summary>
 /// <c>silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR</c>;
-/// <c>silentcert ingest FILE [--rejects FILE]</c>; <c>silentcert bench --people N --months M</c>.
+/// <c>silentcert ingest FILE [--rejects FILE]</c>; <c>silentcert bench ingest|monthend|reminders|view …</c>.
 /// </summary>
 public static class Cli
 {
@@ -14,8 +14,14 @@ public static class Cli
     {
         ["generate", .. var rest] => Generate(rest),
         ["ingest", .. var rest] => await IngestCommand.RunAsync(rest, Console.Out, Console.Error),
-        ["bench", "--people", var people, "--months", var months] when int.TryParse(people, out var n) && n > 0 && int.TryParse(months, out var m) && m > 0
-            => await Bench(n, m),
+        ["bench", "ingest", "--people", var people, "--months", var months] when Positive(people, out var n) && Positive(months, out var m)
+            => await Bench(settings => Benchmark.RunIngestAsync(n, m, settings, Console.Error)),
+        ["bench", "monthend", "--people", var people] when Positive(people, out var n)
+            => await Bench(settings => Benchmark.RunMonthEndAsync(n, settings, Console.Error)),
+        ["bench", "reminders", "--count", var count] when Positive(count, out var n)
+            => await Bench(settings => Benchmark.RunRemindersAsync(n, settings, Console.Error)),
+        ["bench", "view", "--people", var people, "--seconds", var seconds] when Positive(people, out var n) && Positive(seconds, out var s)
+            => await Bench(settings => Benchmark.RunViewAsync(n, TimeSpan.FromSeconds(s), settings, Console.Error)),
         _ => Usage("unknown or missing command"),
     };
 
@@ -66,10 +72,12 @@ public static class Cli
         }
     }
 
-    /// <summary>Runs the benchmark on the database and configuration of the environment; prints <c>name: value</c> lines last.</summary>
-    private static async Task<int> Bench(int people, int months)
+    private static bool Positive(string text, out int value) => int.TryParse(text, out value) && value > 0;
+
+    /// <summary>Runs a benchmark on the database and configuration of the environment; prints <c>name: value</c> lines last.</summary>
+    private static async Task<int> Bench(Func<IDictionary<string, string?>, Task<IReadOnlyList<Figure>>> run)
     {
-        var figures = await Benchmark.RunAsync(people, months, new Dictionary<string, string?>(), Console.Error);
+        var figures = await run(new Dictionary<string, string?>());
         foreach (var figure in figures)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{figure.Name}: {figure.Value:0.###}"));
@@ -82,7 +90,8 @@ public static class Cli
         Console.Error.WriteLine($"silentcert: {problem}.");
         Console.Error.WriteLine("usage: silentcert generate --people N --months M [--seed S] [--first-month yyyy-MM] [--format csv|ndjson] --out DIR");
         Console.Error.WriteLine("       silentcert ingest FILE [--rejects FILE]");
-        Console.Error.WriteLine("       silentcert bench --people N --months M   (scripts/bench.sh sets up its database)");
+        Console.Error.WriteLine("       silentcert bench ingest --people N --months M | monthend --people N | reminders --count N | view --people N --seconds S");
+        Console.Error.WriteLine("       (scripts/bench.sh sets up a database for each)");
         return 2;
     }
 }
