@@ -87,7 +87,7 @@ public static partial class Benchmark
             log.WriteLine($"loaded {records:N0} records through the grain path in {grainSeconds:F1} s ({grainCommits:N0} commits)");
             if (profiled)
             {
-                await WriteTopStatementsAsync(dataSource, log, cancellationToken);
+                await WriteTopStatementsAsync(dataSource, "the grain-path load", log, cancellationToken);
             }
 
             var baseline = await SqlBaselineAsync(dataSource, node.Services.GetRequiredService<Pseudonymizer>(),
@@ -161,7 +161,7 @@ public static partial class Benchmark
     }
 
     /// <summary>Where PostgreSQL's time went: the statements that took most of it, with calls and share of the total.</summary>
-    private static async Task WriteTopStatementsAsync(NpgsqlDataSource dataSource, TextWriter log, CancellationToken cancellationToken)
+    private static async Task WriteTopStatementsAsync(NpgsqlDataSource dataSource, string during, TextWriter log, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("""
             select calls, total_exec_time / sum(total_exec_time) over () as share, total_exec_time / calls as mean_ms,
@@ -170,7 +170,7 @@ public static partial class Benchmark
             order by total_exec_time desc limit 8
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        log.WriteLine("PostgreSQL time by statement during the grain-path load (pg_stat_statements):");
+        log.WriteLine($"PostgreSQL time by statement during {during} (pg_stat_statements):");
         while (await reader.ReadAsync(cancellationToken))
         {
             log.WriteLine($"  {reader.GetDouble(1),6:P1} {reader.GetInt64(0),9:N0} calls {reader.GetDouble(2),8:F3} ms  {reader.GetString(3)}");

@@ -54,10 +54,15 @@ public static partial class Benchmark
 
         var monthEnd = ChinaTime.StartOf(new DateOnly(2026, 2, 1));
         clock.TryMoveTo(monthEnd);
+        var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
+        var profiled = await ResetStatementsAsync(dataSource, cancellationToken);
         var watch = Stopwatch.StartNew();
         var evaluated = await sweep.RunAsync(monthEnd, cancellationToken);
         var grainSeconds = watch.Elapsed.TotalSeconds;
-        var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
+        if (profiled)
+        {
+            await WriteTopStatementsAsync(dataSource, "the month-end evaluation", log, cancellationToken);
+        }
         var suspended = await ScalarAsync(dataSource, "select count(*) from enrolment_status where suspended_from = date '2026-02-01'", cancellationToken);
         log.WriteLine($"month-end: {evaluated:N0} grains evaluated, {suspended:N0} suspended, in {grainSeconds:F2} s");
 

@@ -53,16 +53,18 @@ public sealed record NotificationRow(string Kind, int? DaysBefore, DateOnly? Dea
 /// The read model (ARCHITECTURE.md decision 5): lists, sweeps and totals come from here, never from grains. Every write
 /// is idempotent and ordered by version, so a grain may republish at any time and the rows converge.
 /// </summary>
-public sealed class ReadModel(NpgsqlDataSource dataSource)
+public sealed class ReadModel
 {
     private static readonly JsonSerializerOptions CaseRecordJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Most publications written in one transaction.</summary>
-    private const int MaxGroup = 500;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly GroupCommit<Publication, bool> _publications;
 
-    private readonly Lock _gate = new();
-    private readonly List<(Publication Publication, TaskCompletionSource Done)> _waiting = [];
-    private bool _writing;
+    public ReadModel(NpgsqlDataSource dataSource)
+    {
+        this.dataSource = dataSource;
+        _publications = new GroupCommit<Publication, bool>(WriteAsync, p => p.PersonKey);
+    }
 
     /// <summary>
     /// Writes the person's rows and their new outbox messages, and marks <paramref name="appliedSeqs"/> of their evidence
@@ -77,87 +79,13 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
         seqs.Count == 0 ? Task.CompletedTask : PublishAsync(new Publication(personKey, null, [], seqs, now));
 
     /// <summary>
-    /// Completes once the publication is durable. Publications that arrive while a transaction is in flight wait for the
-    /// next, which writes all of them with one set-based statement per table (group commit): a bulk load costs a few
-    /// statements per few hundred people instead of several per person, and a lone publication is written at once. One
-    /// person is never twice in a transaction, so each person's publications are written in the order they were made.
+    /// Completes once the publication is durable. Publications of many grains are written together by group commit
+    /// (<see cref="GroupCommit{TItem, TResult}"/>): one set-based statement per table for all of them.
     /// </summary>
-    public Task PublishAsync(Publication publication)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool start;
-        lock (_gate)
-        {
-            _waiting.Add((publication, done));
-            start = !_writing;
-            _writing = true;
-        }
-        if (start)
-        {
-            _ = Task.Run(WriteWaitingAsync);
-        }
-        return done.Task;
-    }
-
-    private async Task WriteWaitingAsync()
-    {
-        while (true)
-        {
-            List<(Publication Publication, TaskCompletionSource Done)> group;
-            lock (_gate)
-            {
-                if (_waiting.Count == 0)
-                {
-                    _writing = false;
-                    return;
-                }
-                group = TakeGroup();
-            }
-            try
-            {
-                await WriteAsync([.. group.Select(g => g.Publication)]);
-                group.ForEach(g => g.Done.SetResult());
-            }
-            catch (Exception) when (group.Count > 1)
-            {
-                // One publication that cannot be written must not fail the others: each is written alone, so only it fails.
-                foreach (var (publication, done) in group)
-                {
-                    try
-                    {
-                        await WriteAsync([publication]);
-                        done.SetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        done.SetException(e);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                group[0].Done.SetException(e);
-            }
-        }
-    }
-
-    /// <summary>The oldest waiting publications, at most one per person, and at most <see cref="MaxGroup"/>.</summary>
-    private List<(Publication Publication, TaskCompletionSource Done)> TakeGroup()
-    {
-        var people = new HashSet<string>(StringComparer.Ordinal);
-        var group = new List<(Publication, TaskCompletionSource)>();
-        var rest = new List<(Publication, TaskCompletionSource)>();
-        foreach (var item in _waiting)
-        {
-            (group.Count < MaxGroup && people.Add(item.Publication.PersonKey) ? group : rest).Add(item);
-        }
-        _waiting.Clear();
-        _waiting.AddRange(rest);
-        return group;
-    }
+    public Task PublishAsync(Publication publication) => _publications.AddAsync(publication);
 
     /// <summary>Writes publications of different people in one transaction, one statement per table.</summary>
-    private async Task WriteAsync(IReadOnlyList<Publication> group)
+    private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<Publication> group)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -268,6 +196,7 @@ public sealed class ReadModel(NpgsqlDataSource dataSource)
             await batch.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();
+        return [.. group.Select(_ => true)];
     }
 
     /// <summary>One column of a set-based statement: a typed array, nulls allowed.</summary>

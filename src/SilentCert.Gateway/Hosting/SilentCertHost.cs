@@ -133,17 +133,14 @@ public static class SilentCertHost
             o.Invariant = Invariant;
             o.ConnectionString = ConnectionString(configuration);
         });
-        silo.AddAdoNetGrainStorage(BeneficiaryGrain.StorageName, o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = ConnectionString(configuration);
-        });
-        // State as plain System.Text.Json documents, not Newtonsoft payloads with $type (ARCHITECTURE.md decision 2).
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(BeneficiaryGrain.StorageName).Configure(o =>
+        // Grain state by group commit (docs/BENCHMARKS.md), as plain System.Text.Json documents, not Newtonsoft payloads
+        // with $type (ARCHITECTURE.md decision 2).
+        silo.Services.AddKeyedSingleton<IGrainStorage>(BeneficiaryGrain.StorageName, (sp, _) =>
         {
             var json = new SystemTextJsonGrainStorageSerializerOptions();
             StateJson.Configure(json.JsonSerializerOptions);
-            o.GrainStorageSerializer = new SystemTextJsonGrainStorageSerializer(Options.Create(json));
+            return new GroupCommitGrainStorage(sp.GetRequiredService<NpgsqlDataSource>(), new SystemTextJsonGrainStorageSerializer(Options.Create(json)),
+                sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
         });
     }
 

@@ -33,6 +33,9 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.Node node) : IClassF
             await using var terminate = new NpgsqlCommand("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", connection);
             terminate.Parameters.Add(new NpgsqlParameter { Value = name });
             await terminate.ExecuteNonQueryAsync();
+            // The test's own idle connections to the database were among those ended: drop them from its pool.
+            await using var own = new NpgsqlConnection(node.Database.ConnectionString);
+            NpgsqlConnection.ClearPool(own);
         }
     }
 

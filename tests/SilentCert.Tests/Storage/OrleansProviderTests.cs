@@ -1,18 +1,21 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Reminders.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using SilentCert.Grains;
 using SilentCert.Tests.Infrastructure;
 
 namespace SilentCert.Tests.Storage;
 
-// Proves SilentCert's own PostgreSQL schema (migrations 0001-0004) serves the three Orleans 10 ADO.NET providers: two silos join through the membership table, JSON grain state survives deactivation and refuses stale etags, and a reminder row fires on a fake reminder clock and is removed on unregister.
+// Proves SilentCert's own PostgreSQL schema (migrations 0001-0004, 0109) serves the Orleans 10 ADO.NET membership and reminder providers and SilentCert's group-commit grain storage: two silos join through the membership table, JSON grain state survives deactivation and refuses stale etags, and a reminder row fires on a fake reminder clock and is removed on unregister.
 public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fixture) : IClassFixture<OrleansProviderTests.ClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -164,14 +167,9 @@ public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fix
         Assert.Equal("3", other.ETag);
         Assert.False(other.RecordExists);
         Assert.True(await Db.ScalarAsync<bool>("select payload is null from orleans_grain_state where grain_key = $1", Key));
-
-        // A provider with DeleteStateOnClear removes the row instead (DeleteStorageKey), and only with the current etag.
-        var deleting = Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(ProviderProbeGrain.DeletingStorageName);
-        await Assert.ThrowsAsync<InconsistentStateException>(() => deleting.ClearStateAsync(
+        // A clear with a stale etag is refused too.
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync(
             ProviderProbeGrain.StateName, grainId, new GrainState<ProbeState>(new ProbeState(), "2") { RecordExists = true }));
-        await deleting.ClearStateAsync(ProviderProbeGrain.StateName, grainId, other);
-        Assert.Null(other.ETag);
-        Assert.Equal(0L, await Db.ScalarAsync<long>("select count(*) from orleans_grain_state where grain_key = $1", Key));
     }
 
     [Fact]
@@ -423,17 +421,6 @@ public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fix
                         o.Invariant = "Npgsql";
                         o.ConnectionString = connectionString;
                     })
-                    .AddAdoNetGrainStorage(ProviderProbeGrain.StorageName, o =>
-                    {
-                        o.Invariant = "Npgsql";
-                        o.ConnectionString = connectionString;
-                    })
-                    .AddAdoNetGrainStorage(ProviderProbeGrain.DeletingStorageName, o =>
-                    {
-                        o.Invariant = "Npgsql";
-                        o.ConnectionString = connectionString;
-                        o.DeleteStateOnClear = true;
-                    })
                     .UseSystemTextJsonGrainStorageSerializer()
                     .UseAdoNetReminderService(o =>
                     {
@@ -441,6 +428,9 @@ public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fix
                         o.ConnectionString = connectionString;
                     });
                 siloBuilder.Services.AddKeyedSingleton<TimeProvider>("Orleans.Reminders", ReminderClock);
+                siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ProviderProbeGrain.StorageName, (sp, _) => new GroupCommitGrainStorage(
+                    NpgsqlDataSource.Create(connectionString!), sp.GetRequiredService<IGrainStorageSerializer>(),
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
             }
         }
 

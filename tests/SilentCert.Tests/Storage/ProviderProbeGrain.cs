@@ -43,7 +43,6 @@ public sealed class ProviderProbeGrain(
 {
     public const string StateName = "probe";
     public const string StorageName = "probe-store";
-    public const string DeletingStorageName = "probe-store-deleting";
     public const string ReminderName = "wake";
 
     private readonly Guid _activation = Guid.NewGuid();
