@@ -8,17 +8,23 @@
 #   scripts/bench.sh           full run: 100,000 people (3 months of evidence), 1,000,000 reminders, 30 s of load
 #   scripts/bench.sh --small   a few minutes: 20,000 people, 1,000,000 reminders, 10 s of load
 #   scripts/bench.sh --tiny    under a minute, to check that the bench still runs (the test suite runs a tiny bench too)
+#   scripts/bench.sh --small ingest monthend   only the parts named (never written to docs/BENCHMARKS.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/postgres.sh
 . scripts/lib/tools.sh
 
+people=100000; months=3; reminders=1000000; seconds=30; size=full
 case "${1:-}" in
-  --tiny) people=2000; months=1; reminders=10000; seconds=3; size=tiny ;;
-  --small) people=20000; months=3; reminders=1000000; seconds=10; size=small ;;
-  "") people=100000; months=3; reminders=1000000; seconds=30; size=full ;;
-  *) echo "usage: scripts/bench.sh [--small|--tiny]" >&2; exit 2 ;;
+  --tiny) people=2000; months=1; reminders=10000; seconds=3; size=tiny; shift ;;
+  --small) people=20000; months=3; reminders=1000000; seconds=10; size=small; shift ;;
+  -*) echo "usage: scripts/bench.sh [--small|--tiny] [ingest|monthend|reminders|view ...]" >&2; exit 2 ;;
 esac
+parts="${*:-ingest monthend reminders view}"
+for part in $parts; do
+  case "$part" in ingest|monthend|reminders|view) ;; *) echo "unknown part: $part (ingest, monthend, reminders, view)" >&2; exit 2 ;; esac
+done
+[ "$parts" = "ingest monthend reminders view" ] || size=partial
 
 pg_find_bin
 ensure_wrk
@@ -44,10 +50,14 @@ bench_part() {
   ConnectionStrings__Postgres="$(pg_connection_string "$PG_PORT" "$db")" \
     dotnet src/SilentCert.Cli/bin/Release/net10.0/silentcert.dll bench "$@" | tee -a "$figures"
 }
-bench_part ingest ingest --people "$people" --months "$months"
-bench_part monthend monthend --people "$people"
-bench_part reminders reminders --count "$reminders"
-bench_part view view --people "$people" --seconds "$seconds"
+for part in $parts; do
+  case "$part" in
+    ingest) bench_part ingest ingest --people "$people" --months "$months" ;;
+    monthend) bench_part monthend monthend --people "$people" ;;
+    reminders) bench_part reminders reminders --count "$reminders" ;;
+    view) bench_part view view --people "$people" --seconds "$seconds" ;;
+  esac
+done
 
 # A full run goes into docs/BENCHMARKS.md, between its run markers; the analysis around them is written by hand.
 if [ "$size" = full ]; then

@@ -67,7 +67,7 @@ public static partial class Benchmark
             long records = 0;
             var profiled = await ResetStatementsAsync(dataSource, cancellationToken);
             var commitsBefore = await ScalarAsync(dataSource, TransactionIdSql, cancellationToken);
-            var (siloCpuBefore, machineBefore) = (Process.GetCurrentProcess().TotalProcessorTime, MachineCpu());
+            var cpu = CpuMeter.Start();
             watch.Restart();
             foreach (var file in files)
             {
@@ -79,11 +79,7 @@ public static partial class Benchmark
             // IDs PostgreSQL handed out meanwhile (every writing transaction takes one; the background workers' few
             // are counted too).
             var grainCommits = await ScalarAsync(dataSource, TransactionIdSql, cancellationToken) - commitsBefore;
-            // And the processors: this process (silo and bench) and the whole machine (with PostgreSQL), as shares of all cores.
-            var cores = Environment.ProcessorCount;
-            var siloCpu = (Process.GetCurrentProcess().TotalProcessorTime - siloCpuBefore).TotalSeconds / (grainSeconds * cores);
-            var machineAfter = MachineCpu();
-            var machineCpu = machineAfter.Total == machineBefore.Total ? 0 : (double)(machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
+            var (siloCpu, machineCpu) = cpu.Shares();
             log.WriteLine($"loaded {records:N0} records through the grain path in {grainSeconds:F1} s ({grainCommits:N0} commits)");
             if (profiled)
             {
@@ -129,14 +125,34 @@ public static partial class Benchmark
         return app;
     }
 
-    /// <summary>Busy and total processor time of the whole machine so far, from /proc/stat (zeros where there is none).</summary>
-    private static (long Busy, long Total) MachineCpu()
+    /// <summary>
+    /// Where the processors went since <see cref="Start"/>: this process (silo and bench) and the whole machine (with
+    /// PostgreSQL), each as a share of all cores.
+    /// </summary>
+    private sealed class CpuMeter
     {
-        if (!File.Exists("/proc/stat")) return (0, 0);
-        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var idle = fields[3] + fields[4]; // idle and iowait
-        var total = fields.Take(8).Sum();
-        return (total - idle, total);
+        private readonly Stopwatch _watch = Stopwatch.StartNew();
+        private readonly TimeSpan _process = Process.GetCurrentProcess().TotalProcessorTime;
+        private readonly (long Busy, long Total) _machine = MachineCpu();
+
+        public static CpuMeter Start() => new();
+
+        public (double Process, double Machine) Shares()
+        {
+            var process = (Process.GetCurrentProcess().TotalProcessorTime - _process).TotalSeconds / (_watch.Elapsed.TotalSeconds * Environment.ProcessorCount);
+            var machine = MachineCpu();
+            return (process, machine.Total == _machine.Total ? 0 : (double)(machine.Busy - _machine.Busy) / (machine.Total - _machine.Total));
+        }
+
+        /// <summary>Busy and total processor time of the whole machine so far, from /proc/stat (zeros where there is none).</summary>
+        private static (long Busy, long Total) MachineCpu()
+        {
+            if (!File.Exists("/proc/stat")) return (0, 0);
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+            var idle = fields[3] + fields[4]; // idle and iowait
+            var total = fields.Take(8).Sum();
+            return (total - idle, total);
+        }
     }
 
     /// <summary>Writing transactions so far: the next transaction ID (exact at once, unlike the statistics views).</summary>

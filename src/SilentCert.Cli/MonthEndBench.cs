@@ -56,9 +56,11 @@ public static partial class Benchmark
         clock.TryMoveTo(monthEnd);
         var dataSource = node.Services.GetRequiredService<NpgsqlDataSource>();
         var profiled = await ResetStatementsAsync(dataSource, cancellationToken);
+        var cpu = CpuMeter.Start();
         var watch = Stopwatch.StartNew();
         var evaluated = await sweep.RunAsync(monthEnd, cancellationToken);
         var grainSeconds = watch.Elapsed.TotalSeconds;
+        var (siloCpu, machineCpu) = cpu.Shares();
         if (profiled)
         {
             await WriteTopStatementsAsync(dataSource, "the month-end evaluation", log, cancellationToken);
@@ -77,6 +79,8 @@ public static partial class Benchmark
             new Figure("monthend_s", grainSeconds, "s"),
             new Figure("monthend_sql_s", sqlSeconds, "s"),
             new Figure("monthend_vs_sql_ratio", grainSeconds / sqlSeconds, "(goal ≤ 3)"),
+            new Figure("monthend_silo_cpu_share", siloCpu, "of all cores"),
+            new Figure("monthend_machine_cpu_share", machineCpu, "of all cores"),
         ];
     }
 

@@ -69,7 +69,7 @@ public static partial class Benchmark
                 }
                 await copy.CompleteAsync(cancellationToken);
             }
-            await using (var analyze = new NpgsqlCommand("analyze orleans_reminder", connection))
+            await using (var analyze = new NpgsqlCommand("vacuum analyze orleans_reminder", connection))
             {
                 await analyze.ExecuteNonQueryAsync(cancellationToken);
             }

@@ -21,7 +21,7 @@ public sealed record IntakeResult(int Accepted, int Duplicates, int UnknownPerso
 public sealed partial class EvidenceIntake(SourceCatalogue catalogue, Pseudonymizer pseudonyms, EvidenceLog log, ReadModel readModel,
     IGrainFactory grains, ILogger<EvidenceIntake> logger)
 {
-    private const int GrainCallParallelism = 64;
+    private const int GrainCallParallelism = 512;
 
     /// <param name="records">The records with their positions; a null record is not an object.</param>
     /// <param name="now">The node clock's now: observations after it (beyond the skew allowed) are refused.</param>

@@ -12,7 +12,7 @@ namespace SilentCert.Gateway.Hosting;
 public sealed class DueSweep(IGrainFactory grains, ReadModel readModel)
 {
     private const int PageSize = 500;
-    private const int Parallelism = 32;
+    private const int Parallelism = 256;
 
     /// <summary>Returns how many evaluations ran.</summary>
     public async Task<int> RunAsync(DateTimeOffset upTo, CancellationToken cancellationToken)
