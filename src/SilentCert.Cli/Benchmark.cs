@@ -85,6 +85,13 @@ public static partial class Benchmark
             {
                 await WriteTopStatementsAsync(dataSource, "the grain-path load", log, cancellationToken);
             }
+            await using (var sizes = dataSource.CreateCommand(
+                "select avg(octet_length(payload))::int, avg(pg_column_size(payload))::int from orleans_grain_state where state_name = 'beneficiary'"))
+            await using (var reader = await sizes.ExecuteReaderAsync(cancellationToken))
+            {
+                await reader.ReadAsync(cancellationToken);
+                log.WriteLine($"grain state: {reader.GetInt32(0):N0} bytes of JSON a person on average, {reader.GetInt32(1):N0} stored");
+            }
 
             var baseline = await SqlBaselineAsync(dataSource, node.Services.GetRequiredService<Pseudonymizer>(),
                 files, Path.Combine(work.FullName, "enrolments.ndjson"), cancellationToken);
