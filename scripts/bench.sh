@@ -27,7 +27,7 @@ done
 [ "$parts" = "ingest monthend reminders view" ] || size=partial
 
 pg_find_bin
-ensure_wrk
+case " $parts " in *" view "*) ensure_wrk ;; esac
 work=$(mktemp -d "${TMPDIR:-/tmp}/silentcert-bench.XXXXXX")
 chmod 755 "$work"
 cleanup() { pg_stop "$work/pg"; rm -rf "$work"; }

@@ -63,7 +63,8 @@ public static partial class Benchmark
     /// <summary>A well-formed beneficiary ID (ben- and 64 hex digits) for synthetic person number <paramref name="i"/>.</summary>
     private static string SyntheticKey(int i) => "ben-" + i.ToString("x64", CultureInfo.InvariantCulture);
 
-    private sealed record LoadResult(double P50, double P99, double RequestsPerSecond);
+    /// <summary>What one wrk run measured: latency percentiles in milliseconds, and throughput.</summary>
+    public sealed record LoadResult(double P50, double P99, double RequestsPerSecond);
 
     /// <summary>Runs wrk against <paramref name="url"/>: two seconds to warm up, then the measured run; every answer must be a success.</summary>
     private static async Task<LoadResult> LoadAsync(string wrk, string url, string? script, TimeSpan duration, TextWriter log, CancellationToken cancellationToken)
@@ -72,18 +73,20 @@ public static partial class Benchmark
         var output = await RunWrkAsync(wrk, url, script, duration, cancellationToken);
         log.WriteLine($"wrk {url}:");
         log.WriteLine(output.TrimEnd());
-        if (output.Contains("Non-2xx or 3xx responses", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"wrk saw failed requests to {url}; see its output above.");
-        }
-        return new LoadResult(Percentile(output, "50%"), Percentile(output, "99%"),
-            double.Parse(Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture));
+        return ParseWrk(output) ?? throw new InvalidOperationException($"wrk saw failed requests to {url}; see its output above.");
     }
+
+    /// <summary>wrk's <c>--latency</c> report read; null when any request failed (an error status, a socket error).</summary>
+    public static LoadResult? ParseWrk(string output) =>
+        output.Contains("Non-2xx or 3xx responses", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal)
+            ? null
+            : new LoadResult(Percentile(output, "50%"), Percentile(output, "99%"),
+                double.Parse(Regex.Match(output, @"Requests/sec:\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture));
 
     private static async Task<string> RunWrkAsync(string wrk, string url, string? script, TimeSpan duration, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(wrk) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-t2", $"-c{LoadConnections}", $"-d{(int)duration.TotalSeconds}s", "--latency" })
+        foreach (var argument in new[] { "-t2", $"-c{LoadConnections}", $"-d{(int)duration.TotalSeconds}s", "--timeout", "30s", "--latency" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -58,12 +58,12 @@ public sealed class ReadModel
     private static readonly JsonSerializerOptions CaseRecordJson = new(JsonSerializerDefaults.Web);
 
     private readonly NpgsqlDataSource dataSource;
-    private readonly GroupCommit<Publication, bool> _publications;
+    private readonly Batcher<Publication, bool> _publications;
 
     public ReadModel(NpgsqlDataSource dataSource)
     {
         this.dataSource = dataSource;
-        _publications = new GroupCommit<Publication, bool>(WriteAsync, p => p.PersonKey);
+        _publications = new Batcher<Publication, bool>(WriteAsync, p => p.PersonKey);
     }
 
     /// <summary>
@@ -80,9 +80,9 @@ public sealed class ReadModel
 
     /// <summary>
     /// Completes once the publication is durable. Publications of many grains are written together by group commit
-    /// (<see cref="GroupCommit{TItem, TResult}"/>): one set-based statement per table for all of them.
+    /// (<see cref="Batcher{TItem, TResult}"/>): one set-based statement per table for all of them.
     /// </summary>
-    public Task PublishAsync(Publication publication) => _publications.AddAsync(publication);
+    private Task PublishAsync(Publication publication) => _publications.AddAsync(publication);
 
     /// <summary>Writes publications of different people in one transaction, one statement per table.</summary>
     private async Task<IReadOnlyList<bool>> WriteAsync(IReadOnlyList<Publication> group)

@@ -139,7 +139,7 @@ public static class SilentCertHost
         {
             var json = new SystemTextJsonGrainStorageSerializerOptions();
             StateJson.Configure(json.JsonSerializerOptions);
-            return new GroupCommitGrainStorage(sp.GetRequiredService<NpgsqlDataSource>(), new SystemTextJsonGrainStorageSerializer(Options.Create(json)),
+            return new BatchingGrainStorage(sp.GetRequiredService<NpgsqlDataSource>(), new SystemTextJsonGrainStorageSerializer(Options.Create(json)),
                 sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId);
         });
     }

@@ -5,50 +5,44 @@ using SilentCert.Data;
 namespace SilentCert.Grains;
 
 /// <summary>
-/// Grain state in PostgreSQL's <c>orleans_grain_state</c>, written by group commit (<see cref="GroupCommit{TItem, TResult}"/>):
-/// the states that many grains write at once go to the table in one transaction and one statement, where Orleans'
-/// ADO.NET provider, which wrote these rows before, spends a transaction per grain (docs/BENCHMARKS.md). Rows are found
+/// Grain state in PostgreSQL's <c>orleans_grain_state</c>, read and written in batches (<see cref="Batcher{TItem, TResult}"/>):
+/// the states that many grains write at once go to the table in one transaction and one statement (group commit), and
+/// the states that many activating grains read at once come in one query, where Orleans' ADO.NET provider, which wrote
+/// these rows before, spends a statement and a transaction per grain (docs/BENCHMARKS.md). Rows are found
 /// by string key, state name and service; the version is the etag, and a write or clear succeeds only if the row still
 /// has the version the grain last read or wrote (none, for a first write), as with the ADO.NET provider: otherwise
-/// <see cref="InconsistentStateException"/>. The hash and number columns, which only that provider reads, are filled
-/// for new rows from the key.
+/// <see cref="InconsistentStateException"/>. The switch is one way: the hash and number columns of rows this provider
+/// inserts are filled from the key with PostgreSQL's own hash, not Orleans', so the ADO.NET provider would not find them;
+/// a cluster moves to this provider (migration 0109) with every node stopped, and does not go back.
 /// </summary>
-public sealed class GroupCommitGrainStorage : IGrainStorage
+public sealed class BatchingGrainStorage : IGrainStorage
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly IGrainStorageSerializer _serializer;
     private readonly string _serviceId;
-    private readonly GroupCommit<StateWrite, int?> _writes;
+    private readonly Batcher<StateWrite, int?> _writes;
+    private readonly Batcher<(string Key, string StateName), StoredState?> _reads;
 
-    public GroupCommitGrainStorage(NpgsqlDataSource dataSource, IGrainStorageSerializer serializer, string serviceId)
+    public BatchingGrainStorage(NpgsqlDataSource dataSource, IGrainStorageSerializer serializer, string serviceId)
     {
         _dataSource = dataSource;
         _serializer = serializer;
         _serviceId = serviceId;
-        _writes = new GroupCommit<StateWrite, int?>(WriteAsync, w => $"{w.StateName}\n{w.Key}");
+        _writes = new Batcher<StateWrite, int?>(WriteAsync, w => $"{w.StateName}\n{w.Key}");
+        _reads = new Batcher<(string Key, string StateName), StoredState?>(ReadAsync, r => $"{r.StateName}\n{r.Key}");
     }
 
     private sealed record StateWrite(string Key, string StateName, byte[] Payload, int? Version);
 
+    /// <summary>A stored row: its payload (null after a clear) and version.</summary>
+    private sealed record StoredState(byte[]? Payload, int Version);
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await using var command = _dataSource.CreateCommand(
-            "select payload, version from orleans_grain_state where grain_key = $1 and state_name = $2 and service_id = $3");
-        command.Parameters.Add(new NpgsqlParameter { Value = KeyOf(grainId) });
-        command.Parameters.Add(new NpgsqlParameter { Value = stateName });
-        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
-        {
-            grainState.State = Activator.CreateInstance<T>();
-            grainState.ETag = null;
-            grainState.RecordExists = false;
-            return;
-        }
-        var payload = reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0);
-        grainState.State = payload is null ? Activator.CreateInstance<T>() : _serializer.Deserialize<T>(new BinaryData(payload));
-        grainState.ETag = reader.GetInt32(1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        grainState.RecordExists = payload is not null;
+        var stored = await _reads.AddAsync((KeyOf(grainId), stateName));
+        grainState.State = stored?.Payload is { } payload ? _serializer.Deserialize<T>(new BinaryData(payload)) : Activator.CreateInstance<T>();
+        grainState.ETag = stored?.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.RecordExists = stored?.Payload is not null;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -78,6 +72,28 @@ public sealed class GroupCommitGrainStorage : IGrainStorage
         grainState.ETag = ((int)cleared).ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
+    }
+
+    /// <summary>Reads many grains' states in one query; a state never written gets null.</summary>
+    private async Task<IReadOnlyList<StoredState?>> ReadAsync(IReadOnlyList<(string Key, string StateName)> reads)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            select s.grain_key, s.state_name, s.payload, s.version
+            from unnest($1::text[], $2::text[]) as t(grain_key, state_name)
+            join orleans_grain_state s on s.grain_key = t.grain_key and s.state_name = t.state_name and s.service_id = $3
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = reads.Select(r => r.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = reads.Select(r => r.StateName).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
+        var found = new Dictionary<(string, string), StoredState>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                found[(reader.GetString(0), reader.GetString(1))] = new StoredState(reader.IsDBNull(2) ? null : reader.GetFieldValue<byte[]>(2), reader.GetInt32(3));
+            }
+        }
+        return [.. reads.Select(r => found.GetValueOrDefault((r.Key, r.StateName)))];
     }
 
     /// <summary>Writes many grains' states in one statement; a state refused for its version gets null.</summary>
