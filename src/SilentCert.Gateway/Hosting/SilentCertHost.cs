@@ -128,13 +128,11 @@ public static class SilentCertHost
     /// <summary>Grain state and reminders in PostgreSQL, the same for a node and for the grain tests' cluster.</summary>
     public static void ConfigureStorage(ISiloBuilder silo, IConfiguration configuration)
     {
-        silo.UseAdoNetReminderService(o =>
-        {
-            o.Invariant = Invariant;
-            o.ConnectionString = ConnectionString(configuration);
-        });
-        // Grain state by group commit (docs/BENCHMARKS.md), as plain System.Text.Json documents, not Newtonsoft payloads
-        // with $type (ARCHITECTURE.md decision 2).
+        // Reminders and grain state in batches (docs/BENCHMARKS.md).
+        silo.AddReminders();
+        silo.Services.AddSingleton<IReminderTable>(sp => new BatchingReminderTable(sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+        // Grain state as plain System.Text.Json documents, not Newtonsoft payloads with $type (ARCHITECTURE.md decision 2).
         silo.Services.AddKeyedSingleton<IGrainStorage>(BeneficiaryGrain.StorageName, (sp, _) =>
         {
             var json = new SystemTextJsonGrainStorageSerializerOptions();

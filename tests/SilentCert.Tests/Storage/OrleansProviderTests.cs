@@ -15,7 +15,7 @@ using SilentCert.Tests.Infrastructure;
 
 namespace SilentCert.Tests.Storage;
 
-// Proves SilentCert's own PostgreSQL schema (migrations 0001-0004, 0109) serves the Orleans 10 ADO.NET membership and reminder providers and SilentCert's batching grain storage: two silos join through the membership table, JSON grain state survives deactivation and refuses stale etags, and a reminder row fires on a fake reminder clock and is removed on unregister.
+// Proves SilentCert's own PostgreSQL schema (migrations 0001-0004, 0109) serves the Orleans 10 ADO.NET membership provider and SilentCert's batching reminder table and grain storage: two silos join through the membership table, JSON grain state survives deactivation and refuses stale etags, and a reminder row fires on a fake reminder clock and is removed on unregister.
 public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fixture) : IClassFixture<OrleansProviderTests.ClusterFixture>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -361,7 +361,7 @@ public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fix
         public void Dispose() => _subscription.Dispose();
     }
 
-    /// <summary>Two silos and a client on a fresh migrated database: ADO.NET membership and reminders, SilentCert's grain storage.</summary>
+    /// <summary>Two silos and a client on a fresh migrated database: ADO.NET membership, SilentCert's reminder table and grain storage.</summary>
     public sealed class ClusterFixture : IAsyncLifetime
     {
         private const string ConnectionStringKey = "SilentCertTests:OrleansDb";
@@ -422,15 +422,12 @@ public sealed class OrleansProviderTests(OrleansProviderTests.ClusterFixture fix
                         o.ConnectionString = connectionString;
                     })
                     .UseSystemTextJsonGrainStorageSerializer()
-                    .UseAdoNetReminderService(o =>
-                    {
-                        o.Invariant = "Npgsql";
-                        o.ConnectionString = connectionString;
-                    });
+                    .AddReminders();
+                var dataSource = NpgsqlDataSource.Create(connectionString!);
                 siloBuilder.Services.AddKeyedSingleton<TimeProvider>("Orleans.Reminders", ReminderClock);
+                siloBuilder.Services.AddSingleton<IReminderTable>(sp => new BatchingReminderTable(dataSource, sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
                 siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ProviderProbeGrain.StorageName, (sp, _) => new BatchingGrainStorage(
-                    NpgsqlDataSource.Create(connectionString!), sp.GetRequiredService<IGrainStorageSerializer>(),
-                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
+                    dataSource, sp.GetRequiredService<IGrainStorageSerializer>(), sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId));
             }
         }
 
