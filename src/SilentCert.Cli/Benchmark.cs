@@ -219,12 +219,12 @@ public static partial class Benchmark
                 DateOnly.ParseExact(e.GetProperty("enrolledOn").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture)));
         })];
 
-    /// <summary>Enrols everyone by calling their grains, 64 at a time; returns the seconds it took.</summary>
+    /// <summary>Enrols everyone by calling their grains, 512 at a time (as the evidence intake calls them); returns the seconds it took.</summary>
     private static async Task<double> EnrolAsync(WebApplication node, IReadOnlyList<(string Key, EnrolCommand Command)> commands, CancellationToken cancellationToken)
     {
         var grains = node.Services.GetRequiredService<IGrainFactory>();
         var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(commands, new ParallelOptions { MaxDegreeOfParallelism = 512, CancellationToken = cancellationToken },
             async (c, _) => await grains.GetGrain<IBeneficiaryGrain>(c.Key).Enrol(c.Command));
         return watch.Elapsed.TotalSeconds;
     }
