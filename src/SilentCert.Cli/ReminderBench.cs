@@ -15,7 +15,7 @@ public static partial class Benchmark
     /// Reminders (issue 5): <paramref name="count"/> beneficiaries each holding their <c>wake</c> reminder, and one silo
     /// starting on that table. Every enrolled beneficiary holds one (its wake is never more than
     /// <see cref="BeneficiaryGrain.MaxWakeDelay"/> ahead). One beneficiary is enrolled through its grain, and its reminder
-    /// row, written by Orleans, is the pattern for the others, which are copied into the table (enrolling a million
+    /// row, registered through Orleans, is the pattern for the others, which are copied into the table (enrolling a million
     /// people through their grains would measure enrolment, not reminders); the copy stops if the pattern's identity or
     /// hash differs from what this silo computes. Their first ticks are spread over the next four weeks, as wakes are, so
     /// none fires while the silo is measured: how long a silo takes to start on that table, how long its reminder service
@@ -47,7 +47,7 @@ public static partial class Benchmark
             var patternId = pattern.GetGrainId();
             if (grainId != patternId.ToString() || hash != unchecked((int)patternId.GetUniformHashCode()) || name != BeneficiaryGrain.WakeReminder)
             {
-                throw new InvalidOperationException($"Orleans wrote the reminder row as ({grainId}, {hash}, {name}); the copy would differ.");
+                throw new InvalidOperationException($"The silo registered the reminder row as ({grainId}, {hash}, {name}); the copy would differ.");
             }
 
             var watch = Stopwatch.StartNew();
