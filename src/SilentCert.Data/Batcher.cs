@@ -14,27 +14,26 @@ namespace SilentCert.Data;
 public sealed class Batcher<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> run, Func<TItem, string> keyOf, int maxBatch = 500)
 {
     private readonly Lock _gate = new();
-    private readonly List<(TItem Item, TaskCompletionSource<TResult> Done)> _waiting = [];
+    private readonly List<(TItem Item, string Key, TaskCompletionSource<TResult> Done)> _waiting = [];
     private bool _writing;
 
     /// <summary>Completes with the item's result once its batch has run.</summary>
     public Task<TResult> AddAsync(TItem item)
     {
+        var key = keyOf(item);
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         bool start;
         lock (_gate)
         {
-            _waiting.Add((item, done));
+            _waiting.Add((item, key, done));
             start = !_writing;
             _writing = true;
         }
         if (start)
         {
-            // The loop outlives this caller: it must not carry the caller's context (activity, request context) along.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _ = Task.Run(RunWaitingAsync);
-            }
+            // The loop outlives this caller: it runs on the thread pool without the caller's context (activity, request
+            // context).
+            ThreadPool.UnsafeQueueUserWorkItem(static batcher => _ = batcher.RunWaitingAsync(), this, preferLocal: false);
         }
         return done.Task;
     }
@@ -44,7 +43,7 @@ public sealed class Batcher<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IRea
     {
         while (true)
         {
-            List<(TItem Item, TaskCompletionSource<TResult> Done)> batch;
+            List<(TItem Item, string Key, TaskCompletionSource<TResult> Done)> batch;
             lock (_gate)
             {
                 if (_waiting.Count == 0)
@@ -81,7 +80,7 @@ public sealed class Batcher<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IRea
         }
     }
 
-    private static void Complete(List<(TItem Item, TaskCompletionSource<TResult> Done)> batch, IReadOnlyList<TResult> results)
+    private static void Complete(List<(TItem Item, string Key, TaskCompletionSource<TResult> Done)> batch, IReadOnlyList<TResult> results)
     {
         if (results.Count != batch.Count)
         {
@@ -94,14 +93,14 @@ public sealed class Batcher<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IRea
     }
 
     /// <summary>The oldest waiting items, at most one per key and at most <c>maxBatch</c>.</summary>
-    private List<(TItem Item, TaskCompletionSource<TResult> Done)> TakeBatch()
+    private List<(TItem Item, string Key, TaskCompletionSource<TResult> Done)> TakeBatch()
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var group = new List<(TItem, TaskCompletionSource<TResult>)>();
-        var rest = new List<(TItem, TaskCompletionSource<TResult>)>();
+        var group = new List<(TItem, string, TaskCompletionSource<TResult>)>();
+        var rest = new List<(TItem, string, TaskCompletionSource<TResult>)>();
         foreach (var waiting in _waiting)
         {
-            (group.Count < maxBatch && keys.Add(keyOf(waiting.Item)) ? group : rest).Add(waiting);
+            (group.Count < maxBatch && keys.Add(waiting.Key) ? group : rest).Add(waiting);
         }
         _waiting.Clear();
         _waiting.AddRange(rest);

@@ -14,6 +14,16 @@ public sealed class BatchingReminderTable : IReminderTable
 {
     private const string Columns = "grain_id, reminder_name, start_time, period, version";
 
+    /// <summary>A ring range that does not wrap in signed order: one scan of <c>orleans_reminder_range</c>.</summary>
+    public const string RangeSql = $"select {Columns} from orleans_reminder where service_id = $1 and grain_hash > $2 and grain_hash <= $3";
+
+    /// <summary>A ring range that wraps in signed order, or the whole ring: two scans of <c>orleans_reminder_range</c>.</summary>
+    public const string WrappingRangeSql = $"""
+        select {Columns} from orleans_reminder where service_id = $1 and grain_hash > $2
+        union all
+        select {Columns} from orleans_reminder where service_id = $1 and grain_hash <= $3
+        """;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _serviceId;
     private readonly Batcher<string, List<ReminderEntry>> _reads;
@@ -29,7 +39,12 @@ public sealed class BatchingReminderTable : IReminderTable
         _removes = new Batcher<(GrainId GrainId, string Name, string ETag), bool>(RemoveAsync, r => $"{r.GrainId}\n{r.Name}");
     }
 
-    public Task Init() => Task.CompletedTask;
+    /// <summary>Orleans starts the reminder service only once its table answers.</summary>
+    public async Task Init()
+    {
+        await using var command = _dataSource.CreateCommand("select 1 from orleans_reminder limit 1");
+        await command.ExecuteScalarAsync();
+    }
 
     public async Task<ReminderTableData> ReadRows(GrainId grainId) => new(await _reads.AddAsync(grainId.ToString()));
 
@@ -43,13 +58,7 @@ public sealed class BatchingReminderTable : IReminderTable
     public async Task<ReminderTableData> ReadRows(uint begin, uint end)
     {
         var (from, to) = (unchecked((int)begin), unchecked((int)end));
-        await using var command = _dataSource.CreateCommand(from < to
-            ? $"select {Columns} from orleans_reminder where service_id = $1 and grain_hash > $2 and grain_hash <= $3"
-            : $"""
-              select {Columns} from orleans_reminder where service_id = $1 and grain_hash > $2
-              union all
-              select {Columns} from orleans_reminder where service_id = $1 and grain_hash <= $3
-              """);
+        await using var command = _dataSource.CreateCommand(from < to ? RangeSql : WrappingRangeSql);
         command.Parameters.Add(new NpgsqlParameter { Value = _serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = from });
         command.Parameters.Add(new NpgsqlParameter { Value = to });
@@ -91,7 +100,7 @@ public sealed class BatchingReminderTable : IReminderTable
         command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.GrainId.ToString()).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.ReminderName).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => unchecked((int)e.GrainId.GetUniformHashCode())).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => new DateTimeOffset(DateTime.SpecifyKind(e.StartAt, DateTimeKind.Utc))).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => new DateTimeOffset(e.StartAt.Kind == DateTimeKind.Local ? e.StartAt.ToUniversalTime() : DateTime.SpecifyKind(e.StartAt, DateTimeKind.Utc))).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => (long)e.Period.TotalMilliseconds).ToArray() });
         var versions = new Dictionary<(string, string), int>();
         await using (var reader = await command.ExecuteReaderAsync())

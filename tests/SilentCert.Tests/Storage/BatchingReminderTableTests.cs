@@ -6,7 +6,8 @@ using SilentCert.Tests.Infrastructure;
 namespace SilentCert.Tests.Storage;
 
 // Proves the batching reminder table on PostgreSQL without a silo: upserts made together each get their version as
-// etag and bump it on re-registration; a reminder reads back exactly; a delete needs the current etag; a ring range
+// etag and bump it on re-registration; a reminder reads back exactly; reads and deletes made together each get their
+// own answer; a delete needs the current etag; both range reads use the range index alone; a ring range
 // (begin, end] returns exactly the reminders whose uniform hash lies in it, in the ring's unsigned order, wrapping or
 // not; each service sees its own rows. (Reminders firing through it are proved by OrleansProviderTests and the grain tests.)
 public sealed class BatchingReminderTableTests
@@ -52,6 +53,53 @@ public sealed class BatchingReminderTableTests
 
         Assert.True(await table.RemoveRow(Id(1), "wake", "2"));
         Assert.Null(await table.ReadRow(Id(1), "wake"));
+    }
+
+    [Fact]
+    public async Task Reads_and_deletes_made_together_each_get_their_own_answer()
+    {
+        var table = Table();
+        await Task.WhenAll(Enumerable.Range(1, 100).Select(n => table.UpsertRow(Entry(n))));
+
+        // Reads of grains 1-150 at once: the first 100 have their reminder, the rest none.
+        var reads = await Task.WhenAll(Enumerable.Range(1, 150).Select(n => table.ReadRow(Id(n), "wake")));
+        Assert.All(reads.Take(100).Select((r, i) => (r, n: i + 1)), x => Assert.Equal((Id(x.n), Start.AddMinutes(x.n), "1"), (x.r!.GrainId, x.r.StartAt, x.r.ETag)));
+        Assert.All(reads.Skip(100), Assert.Null);
+
+        // Deletes at once: odd grains with the current etag, even ones with a stale, a malformed or no reminder.
+        var deletes = await Task.WhenAll(Enumerable.Range(1, 120).Select(n => table.RemoveRow(Id(n), "wake", n % 2 == 1 ? "1" : n % 4 == 0 ? "2" : "abc")));
+        Assert.Equal(Enumerable.Range(1, 120).Select(n => n % 2 == 1 && n <= 100), deletes);
+        var left = await Task.WhenAll(Enumerable.Range(1, 100).Select(n => table.ReadRows(Id(n))));
+        Assert.Equal(Enumerable.Range(1, 100).Select(n => n % 2 == 0 ? 1 : 0), left.Select(l => l.Reminders.Count));
+    }
+
+    [Fact]
+    public async Task Both_range_reads_are_served_by_the_range_index_alone()
+    {
+        var table = Table();
+        await Task.WhenAll(Enumerable.Range(1, 50).Select(n => table.UpsertRow(Entry(n))));
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        foreach (var setup in new[] { "vacuum analyze orleans_reminder", "set enable_seqscan = off", "set enable_bitmapscan = off" })
+        {
+            await using var command = new NpgsqlCommand(setup, connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        foreach (var sql in new[] { BatchingReminderTable.RangeSql, BatchingReminderTable.WrappingRangeSql })
+        {
+            await using var explain = new NpgsqlCommand("explain (costs off) " + sql, connection);
+            explain.Parameters.Add(new NpgsqlParameter { Value = "svc" });
+            explain.Parameters.Add(new NpgsqlParameter { Value = -5 });
+            explain.Parameters.Add(new NpgsqlParameter { Value = 5 });
+            var plan = new List<string>();
+            await using var reader = await explain.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+            var scans = plan.Where(line => line.Contains("Scan", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(scans);
+            Assert.All(scans, line => Assert.Contains("Index Only Scan using orleans_reminder_range", line, StringComparison.Ordinal));
+        }
     }
 
     [Fact]
