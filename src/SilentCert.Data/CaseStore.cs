@@ -4,7 +4,7 @@ namespace SilentCert.Data;
 
 /// <summary>A verification case as lists show it; the first record is the one that opened it.</summary>
 public sealed record CaseRow(
-    string CaseId, string PersonKey, string Region, string Source, string SourceRecordId, DateOnly ReportedDeathDate, bool Conflicting,
+    string CaseId, string PersonKey, string Source, string SourceRecordId, DateOnly ReportedDeathDate, bool Conflicting,
     DateTimeOffset OpenedAt, string? Outcome, DateOnly? DeathDate, string? DecidedBy, DateTimeOffset? DecidedAt);
 
 /// <summary>How one source's negative records fared: in open cases, confirmed, refuted.</summary>
@@ -17,7 +17,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<CaseRow>> ListAsync(bool open, int limit, CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand($"""
-            select case_id, person_key, region, records -> 0 ->> 'source', records -> 0 ->> 'sourceRecordId', reported_death_date, conflicting, opened_at,
+            select case_id, person_key, records -> 0 ->> 'source', records -> 0 ->> 'sourceRecordId', reported_death_date, conflicting, opened_at,
                    outcome, death_date, decided_by, decided_at
             from verification_case
             where {(open ? "outcome is null order by conflicting desc, opened_at, case_id" : "outcome is not null order by decided_at desc, case_id")}
@@ -29,10 +29,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(new CaseRow(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<DateOnly>(5), reader.GetBoolean(6), reader.GetFieldValue<DateTimeOffset>(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetFieldValue<DateOnly>(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11)));
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                reader.GetFieldValue<DateOnly>(4), reader.GetBoolean(5), reader.GetFieldValue<DateTimeOffset>(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetFieldValue<DateOnly>(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10)));
         }
         return rows;
     }

@@ -258,11 +258,12 @@ public sealed class CertificationRules
 
     /// <summary>
     /// A door-to-door visit that found nobody (rule 8): it certifies nothing, the open task stays open and counts the
-    /// visit, and the history records it. A visit reported twice counts once (the evidence log is unique per record).
+    /// visit, and the history records it. A visit counts once however often its record is applied (<paramref name="cause"/>
+    /// names the record): a grain applies its logged records again after a crash.
     /// </summary>
     public Beneficiary VisitNotFound(Beneficiary person, string cause, DateTimeOffset now)
     {
-        if (person.DateOfDeath is not null)
+        if (person.DateOfDeath is not null || person.History.Any(h => h.Event == HistoryEvents.VisitNotFound && h.Cause == cause))
         {
             return person;
         }

@@ -96,7 +96,8 @@ public static class VisitOutcomes
         _ => "not-found",
     };
 
+    private static readonly Dictionary<string, VisitOutcome> ByWord = Enum.GetValues<VisitOutcome>().ToDictionary(Wire, StringComparer.Ordinal);
+
     /// <summary>The outcome a word names, or null for anything else.</summary>
-    public static VisitOutcome? Parse(string? text) =>
-        Enum.GetValues<VisitOutcome>().Select(o => (VisitOutcome?)o).FirstOrDefault(o => Wire(o!.Value) == text);
+    public static VisitOutcome? Parse(string? text) => text is not null && ByWord.TryGetValue(text, out var outcome) ? outcome : null;
 }

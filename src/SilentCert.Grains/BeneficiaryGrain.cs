@@ -47,10 +47,21 @@ public sealed partial class BeneficiaryGrain(
     /// </summary>
     public static readonly TimeSpan WakeRetryPeriod = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The log positions the activation's catch-up applied. The intake logs a batch before it calls the grains, so a call
+    /// that wakes a grain brings records its activation has just applied; they are not applied twice.
+    /// </summary>
+    private HashSet<long> _appliedOnActivation = [];
+
     private string Key => this.GetPrimaryKeyString();
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken) =>
-        state.State.Person is null ? Task.CompletedTask : CatchUpAsync(republishAll: true);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Person is not null)
+        {
+            _appliedOnActivation = await CatchUpAsync(republishAll: true);
+        }
+    }
 
     public async Task<EnrolmentOutcome> Enrol(EnrolCommand command)
     {
@@ -72,8 +83,14 @@ public sealed partial class BeneficiaryGrain(
             LogNotEnrolled(logger, Key, records.Length);
             return; // The rows stay unapplied in the log; nothing is lost.
         }
+        var fresh = records.RemoveAll(r => _appliedOnActivation.Contains(r.Seq));
+        _appliedOnActivation = [];
+        if (fresh.IsEmpty)
+        {
+            return;
+        }
         var now = clock.GetUtcNow();
-        await CommitAsync(person, Applied(person, records, now), now, [.. records.Select(r => r.Seq)]);
+        await CommitAsync(person, Applied(person, fresh, now), now, [.. fresh.Select(r => r.Seq)]);
     }
 
     public async Task<CaseDecisionReply> DecideCase(CaseDecisionCommand command)
@@ -101,7 +118,15 @@ public sealed partial class BeneficiaryGrain(
         };
     }
 
-    public Task Evaluate() => state.State.Person is null ? ForgetAsync() : CatchUpAsync(republishAll: false);
+    public async Task Evaluate()
+    {
+        if (state.State.Person is null)
+        {
+            await ForgetAsync();
+            return;
+        }
+        await CatchUpAsync(republishAll: false);
+    }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Evaluate();
 
@@ -132,13 +157,14 @@ public sealed partial class BeneficiaryGrain(
     /// there), then everything due now. With <paramref name="republishAll"/>, also republishes every decision, which the
     /// read model and outbox absorb idempotently.
     /// </summary>
-    private async Task CatchUpAsync(bool republishAll)
+    private async Task<HashSet<long>> CatchUpAsync(bool republishAll)
     {
         var person = state.State.Person!;
         var pending = await evidenceLog.UnappliedAsync(Key);
         var now = clock.GetUtcNow();
         var after = Applied(person, [.. pending.Select(e => new EvidenceItem(e.Seq, e.Source, e.SourceRecordId, e.ObservedAt, e.DeathDate, e.VisitOutcome))], now);
         await CommitAsync(person, after, now, [.. pending.Select(e => e.Seq)], republishAll);
+        return [.. pending.Select(e => e.Seq)];
     }
 
     /// <summary>

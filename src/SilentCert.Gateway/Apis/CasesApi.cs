@@ -25,6 +25,8 @@ public sealed record DepartmentQuality(string Department, IReadOnlyList<string> 
 /// </summary>
 public static class CasesApi
 {
+    private const string UnknownCase = "No verification case has this ID; GET /api/v1/cases lists the open ones.";
+
     /// <summary>The header that names the reviewer where the gateway does not authenticate callers itself.</summary>
     public const string ReviewerHeader = "X-Reviewer";
 
@@ -92,15 +94,15 @@ public static class CasesApi
         }
         if (await cases.OwnerAsync(caseId, cancellationToken) is not { } owner)
         {
-            return Problems.NotFound("No verification case has this ID; GET /api/v1/cases lists the open ones.");
+            return Problems.NotFound(UnknownCase);
         }
         var decidedBy = Reviewer(http, reviewer);
-        var reply = await grains.GetGrain<IBeneficiaryGrain>(owner).DecideCase(
-            new CaseDecisionCommand(caseId, confirmed, confirmed ? deathDate : null, body!.Note, decidedBy));
+        var dateOfDeath = confirmed ? deathDate : null;
+        var reply = await grains.GetGrain<IBeneficiaryGrain>(owner).DecideCase(new CaseDecisionCommand(caseId, confirmed, dateOfDeath, body!.Note, decidedBy));
         return reply switch
         {
-            CaseDecisionReply.Decided => TypedResults.Ok(new CaseDecided(caseId, body.Outcome!, confirmed ? deathDate : null, decidedBy)),
-            CaseDecisionReply.UnknownCase => Problems.NotFound("No verification case has this ID; GET /api/v1/cases lists the open ones."),
+            CaseDecisionReply.Decided => TypedResults.Ok(new CaseDecided(caseId, body.Outcome!, dateOfDeath, decidedBy)),
+            CaseDecisionReply.UnknownCase => Problems.NotFound(UnknownCase),
             CaseDecisionReply.AlreadyDecided => Problems.Conflict("This case has already been decided, and a decision is final. Nothing was changed; GET /api/v1/cases?state=decided shows the decision."),
             CaseDecisionReply.DateOfDeathInFuture => Problems.Invalid("deathDate", "is after today: a date of death cannot be in the future."),
             CaseDecisionReply.DateOfDeathBeforeBirth => Problems.Invalid("deathDate", "is before the person's date of birth."),

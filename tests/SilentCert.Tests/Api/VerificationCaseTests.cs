@@ -153,13 +153,21 @@ public sealed class VerificationCaseTests(VerificationCaseTests.Node node) : ICl
         var id = People.NewIdNumber(new DateOnly(1949, 7, 7));
         var key = await _client.Enrol(EnrolmentBody(id, new DateOnly(2026, 1, 5), programme: "dibao"));
         await _client.SendEvidenceOk(Record("travel-realname", "T-77", id.Value, "2026-01-05T08:00:00+08:00"));
+        // An ordinary case (enrolled in person before the reported death, nothing since), opened before the conflicting
+        // one: by age alone it would come first.
+        var ordinaryId = People.NewIdNumber(new DateOnly(1949, 7, 8));
+        var ordinary = await _client.Enrol(EnrolmentBody(ordinaryId, new DateOnly(2025, 12, 1), programme: "dibao"));
+        await _client.SendEvidenceOk(Death("deregistration-police", "P-78", ordinaryId, "2026-01-05T08:20:00+08:00", "2026-01-02"));
 
         await _client.SendEvidenceOk(Death("deregistration-police", "P-77", id, "2026-01-05T08:30:00+08:00", "2026-01-02"));
 
-        // Rule 12: conflicting cases head the queue, whatever other tests of this class left open.
+        // Rule 12: conflicting cases head the queue, before older ordinary ones.
         var queue = await Cases();
         var position = Array.FindIndex(queue, c => c.GetProperty("beneficiaryId").GetString() == key);
+        var ordinaryPosition = Array.FindIndex(queue, c => c.GetProperty("beneficiaryId").GetString() == ordinary);
         Assert.True(queue[position].GetProperty("conflicting").GetBoolean());
+        Assert.False(queue[ordinaryPosition].GetProperty("conflicting").GetBoolean());
+        Assert.True(position < ordinaryPosition, $"conflicting case at {position}, ordinary one at {ordinaryPosition}");
         Assert.All(queue[..position], c => Assert.True(c.GetProperty("conflicting").GetBoolean()));
         var view = await _client.View(key);
         Assert.Equal("certified", view.GetProperty("status").GetString());

@@ -57,6 +57,7 @@ public sealed class SyntheticProvinceTests
             Assert.InRange(enrolledOn, First.FirstDay.AddDays(-365), First.FirstDay.AddDays(-1));
             var programmes = line.GetProperty("enrolments").EnumerateArray().Select(e => e.GetProperty("programme").GetString()).ToList();
             Assert.Single(programmes, p => p is "pension-resident" or "pension-employee");
+            Assert.Equal(Ages.On(id.BirthDate, enrolledOn) >= 80, programmes.Contains("elderly-allowance"));
             Assert.All(line.GetProperty("flags").EnumerateArray(), f => Assert.Contains(f.GetString()!, PersonFlags.All));
         }
         // Everyone 80 or over (on the enrolment date) draws the elderly allowance; disabled people the disability subsidy.
@@ -98,6 +99,7 @@ public sealed class SyntheticProvinceTests
         var fromJson = ndjson.Evidence.Values.SelectMany(t => t.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             .Select(l => JsonSerializer.Deserialize<EvidenceInput>(l, new JsonSerializerOptions(JsonSerializerDefaults.Web))!).ToList();
 
+        Assert.NotEmpty(fromCsv);
         Assert.Equal(fromCsv, fromJson);
     }
 }

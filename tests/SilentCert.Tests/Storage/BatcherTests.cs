@@ -1,5 +1,6 @@
 using Npgsql;
 using SilentCert.Data;
+using SilentCert.Tests.Infrastructure;
 
 namespace SilentCert.Tests.Storage;
 
@@ -52,15 +53,8 @@ public sealed class BatcherTests
         }
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        for (var i = 0; !condition(); i++)
-        {
-            Assert.True(i < 1000, "the batcher did not start the batch");
-            await Task.Yield();
-            await Task.Delay(1);
-        }
-    }
+    private static Task Until(Func<bool> condition) =>
+        Eventually.Until(() => Task.FromResult(condition()), done => done, "the batcher to start the batch");
 
     [Fact]
     public async Task What_arrives_while_a_batch_runs_goes_together_in_the_next()
