@@ -117,11 +117,13 @@ public sealed class DeliveryStore(NpgsqlDataSource dataSource)
     {
         await using (var fanOut = dataSource.CreateCommand("""
             with pending as (
-              -- Kinds with no target configured wait, unhanded, until one is; they never hold up the others.
+              -- Messages with no target configured wait, unhanded and unlocked, until one is; they never hold up the others.
+              -- A target is the kind's channel for the message's department, or its general one.
               select o.id, o.kind, o.programmes, o.created_at, o.payload ->> 'department' as department
               from notification_outbox o
               where o.delivered_at is null
-                and (o.kind = 'department-push' or exists (select 1 from webhook_subscription c where c.active and c.channel = o.kind))
+                and (o.kind = 'department-push' or exists (select 1 from webhook_subscription c where c.active and c.channel = o.kind
+                                                             and (c.department is null or c.department = o.payload ->> 'department')))
               order by o.id limit 10000 for update of o skip locked),
             targets as (
               select s.id as subscription_id, p.id as outbox_id
